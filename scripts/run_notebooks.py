@@ -1,0 +1,78 @@
+"""Execute lesson notebooks in place, top to bottom in a fresh kernel, and report cost.
+
+    python scripts/run_notebooks.py notebooks/*.ipynb          # full mode, refresh outputs
+    python scripts/run_notebooks.py --fast --no-write notebooks/*.ipynb
+
+Each notebook runs in its own child process, so the reported peak memory (the kernel's
+maximum resident set size) belongs to that notebook alone. Volatile metadata (execution
+timestamps) is stripped; execution counts are kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TIMEOUT_SECONDS = 1800
+
+
+def execute(path: Path, write: bool) -> None:
+    """Run one notebook in a fresh kernel (in this process) and optionally save it."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=TIMEOUT_SECONDS,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
+    client.execute()
+    for cell in notebook.cells:
+        cell.get("metadata", {}).pop("execution", None)
+    notebook.metadata.pop("widgets", None)
+    if write:
+        nbformat.write(notebook, path)
+
+
+def measure(path: Path, fast: bool, write: bool) -> dict:
+    """Execute `path` in a child process; return wall time (s) and the kernel's peak RSS (MB)."""
+    env = dict(os.environ, VAEKIT_FAST="1" if fast else "0")
+    command = [sys.executable, __file__, "--child", str(path)] + ([] if write else ["--no-write"])
+    start = time.perf_counter()
+    child = subprocess.run(command, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if child.returncode != 0:
+        raise RuntimeError(f"{path} failed:\n{child.stderr[-4000:]}")
+    return {"notebook": path.name, "mode": "fast" if fast else "full", "seconds": seconds,
+            **json.loads(child.stdout.strip().splitlines()[-1])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--fast", action="store_true", help="set VAEKIT_FAST=1")
+    parser.add_argument("--no-write", action="store_true", help="do not save outputs")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        execute(args.notebooks[0], write=not args.no_write)
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(json.dumps({"peak_rss_mb": peak_kb / 1024}))
+        return
+    for path in args.notebooks:
+        result = measure(path, fast=args.fast, write=not args.no_write)
+        print(f"{result['notebook']} [{result['mode']}]: {result['seconds']:.0f} s, "
+              f"peak RSS {result['peak_rss_mb']:.0f} MB", flush=True)
+
+
+if __name__ == "__main__":
+    main()

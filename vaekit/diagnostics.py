@@ -1,0 +1,312 @@
+"""Numbers for the lessons' claims: latent-space problems, sample quality, held-out ELBO.
+
+The three problems of a vanilla autoencoder's latent space, each measured on a set of codes:
+
+1. **off-centre** — `centre_offset`: distance of the codes' mean from the origin, in units of
+   the codes' spread;
+2. **uneven areas** — `class_area_shares`: the share of latent area each class owns (the class of
+   the nearest code at random points), and the max/min ratio;
+3. **gaps** — `gap_fraction`: the share of random points that are far from every code; and
+   `digit_likeness`: how confidently a small classifier recognises decoded points as digits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from keras import ops
+from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import NearestNeighbors
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from vaekit.losses import (
+    RECONSTRUCTION_LOSSES,
+    gaussian_kl,
+    gaussian_kl_per_dimension,
+    squared_error,
+)
+from vaekit.models import VAE, predict_in_batches
+
+
+def _as_codes(codes, name: str = "codes") -> np.ndarray:
+    codes = np.asarray(codes, dtype=np.float64)
+    if codes.ndim != 2 or len(codes) < 2:
+        raise ValueError(
+            f"`{name}` must have shape (num_codes >= 2, latent_dim). "
+            f"Received: {name}.shape={codes.shape}"
+        )
+    if not np.all(np.isfinite(codes)):
+        raise ValueError(f"`{name}` must be finite. Received: {name} with NaN or inf values")
+    return codes
+
+
+def _as_labels(labels, num_codes: int) -> np.ndarray:
+    labels = np.asarray(labels)
+    if labels.shape != (num_codes,):
+        raise ValueError(
+            f"`labels` must have shape ({num_codes},), one label per code. "
+            f"Received: labels.shape={labels.shape}"
+        )
+    return labels
+
+
+def _check_positive_int(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+
+
+def centre_offset(codes) -> float:
+    """Distance of the codes' mean from the origin divided by their RMS spread.
+
+    `||mean(codes)|| / sqrt(mean_j var(codes[:, j]))`: 0 for a cloud centred on the origin;
+    above 1 the origin lies outside the bulk of the codes.
+
+    Args:
+        codes: `(num_codes, latent_dim)`.
+    """
+    codes = _as_codes(codes)
+    spread = np.sqrt(codes.var(axis=0).mean())
+    if spread == 0:
+        raise ValueError("`codes` must not all be identical (their spread is 0).")
+    return float(np.linalg.norm(codes.mean(axis=0)) / spread)
+
+
+def uniform_box_samples(codes, num_samples: int = 10_000, *, seed: int = 0) -> np.ndarray:
+    """Points drawn uniformly from the codes' bounding box, `(num_samples, latent_dim)`."""
+    codes = _as_codes(codes)
+    _check_positive_int("num_samples", num_samples)
+    rng = np.random.default_rng(seed)
+    low, high = codes.min(axis=0), codes.max(axis=0)
+    return rng.uniform(low, high, size=(num_samples, codes.shape[1]))
+
+
+def box_grid(codes, grid_size: int = 50) -> np.ndarray:
+    """A regular `grid_size × grid_size` grid over the bounding box of 2-D codes, `(n², 2)`."""
+    codes = _as_codes(codes)
+    _check_positive_int("grid_size", grid_size)
+    if codes.shape[1] != 2:
+        raise ValueError(
+            f"`box_grid` needs 2-D codes. Received: codes.shape={codes.shape}"
+        )
+    axes = [np.linspace(low, high, grid_size) for low, high in zip(codes.min(0), codes.max(0))]
+    return np.stack(np.meshgrid(*axes), axis=-1).reshape(-1, 2)
+
+
+def _nearest(points, codes):
+    """Distance to, and index of, each point's nearest code."""
+    distances, indices = NearestNeighbors(n_neighbors=1).fit(codes).kneighbors(points)
+    return distances[:, 0], indices[:, 0]
+
+
+def class_area_shares(codes, labels, *, points=None, num_points: int = 20_000, seed: int = 0):
+    """The share of latent area each class owns, and how uneven the shares are.
+
+    Each point is given the label of its nearest code; a class's share is the fraction of
+    points it gets. With the default points (uniform in the codes' bounding box) this is what a
+    generator that samples the box would produce. Pass `points` (e.g. prior samples) to measure
+    another sampler.
+
+    Args:
+        codes: `(num_codes, latent_dim)`.
+        labels: `(num_codes,)` class of each code.
+        points: `(num_points, latent_dim)` or None for `uniform_box_samples`.
+        num_points: number of uniform points when `points` is None.
+        seed: seed for the uniform points.
+
+    Returns:
+        dict with `classes` `(num_classes,)`, `shares` `(num_classes,)` summing to 1, and
+        `max_min_ratio` (inf when a class gets no point at all).
+    """
+    codes = _as_codes(codes)
+    labels = _as_labels(labels, len(codes))
+    points = (
+        uniform_box_samples(codes, num_points, seed=seed)
+        if points is None
+        else _as_codes(points, "points")
+    )
+    if points.shape[1] != codes.shape[1]:
+        raise ValueError(
+            f"`points` must have {codes.shape[1]} columns like `codes`. "
+            f"Received: points.shape={points.shape}"
+        )
+    _, nearest = _nearest(points, codes)
+    classes = np.unique(labels)
+    shares = np.array([(labels[nearest] == c).mean() for c in classes])
+    ratio = np.inf if shares.min() == 0 else float(shares.max() / shares.min())
+    return {"classes": classes, "shares": shares, "max_min_ratio": ratio}
+
+
+def gap_fraction(codes, *, points=None, radius_factor: float = 3.0, grid_size: int = 50):
+    """The share of points that are far from every code: the gaps in the latent space.
+
+    "Far" means farther than `radius_factor` times the codes' typical spacing (the median
+    distance from a code to its nearest other code), so the measure does not depend on the
+    scale of the latent space.
+
+    Args:
+        codes: `(num_codes, latent_dim)`.
+        points: `(num_points, latent_dim)`, or None for a `box_grid` over 2-D codes.
+        radius_factor: > 0, the gap radius in units of the typical spacing.
+        grid_size: grid resolution when `points` is None.
+
+    Returns:
+        dict with `fraction` (in [0, 1]), `radius` and `far` — a boolean mask `(num_points,)`.
+    """
+    codes = _as_codes(codes)
+    if not radius_factor > 0:
+        raise ValueError(f"`radius_factor` must be positive. Received: radius_factor={radius_factor!r}")
+    points = box_grid(codes, grid_size) if points is None else _as_codes(points, "points")
+    spacing, _ = NearestNeighbors(n_neighbors=2).fit(codes).kneighbors(codes)
+    radius = radius_factor * float(np.median(spacing[:, 1]))
+    distances, _ = _nearest(points, codes)
+    far = distances > radius
+    return {"fraction": float(far.mean()), "radius": radius, "far": far}
+
+
+def fit_digit_classifier(images, labels, *, seed: int = 0) -> Pipeline:
+    """A small digit classifier (standardised pixels → logistic regression) to score samples.
+
+    Args:
+        images: `(n, 28, 28)` or `(n, 784)` in [0, 1].
+        labels: `(n,)` digit labels.
+    """
+    flat = _flatten(images, "images")
+    labels = _as_labels(labels, len(flat))
+    classifier = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("logistic", LogisticRegression(C=0.05, max_iter=300, random_state=seed)),
+        ]
+    )
+    return classifier.fit(flat, labels)
+
+
+def digit_likeness(classifier: Pipeline, images):
+    """How digit-like images are: the classifier's confidence and the class mix.
+
+    Args:
+        classifier: from `fit_digit_classifier`.
+        images: `(n, 28, 28)` or `(n, 784)`.
+
+    Returns:
+        dict with `confidence` (mean of the top class probability, in [0.1, 1]),
+        `confidences` `(n,)`, and `class_shares` `(10,)` — the share of images assigned to each
+        class (0.1 each for a perfectly diverse generator).
+    """
+    probabilities = classifier.predict_proba(_flatten(images, "images"))
+    predicted = classifier.classes_[probabilities.argmax(axis=1)]
+    shares = np.array([(predicted == c).mean() for c in classifier.classes_])
+    top = probabilities.max(axis=1)
+    return {"confidence": float(top.mean()), "confidences": top, "class_shares": shares}
+
+
+def nearest_image_distance(images, reference) -> np.ndarray:
+    """Euclidean distance from each image to its nearest image in `reference`, `(n,)`."""
+    distances, _ = _nearest(_flatten(images, "images"), _flatten(reference, "reference"))
+    return distances
+
+
+def _flatten(images, name: str) -> np.ndarray:
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim < 2 or len(images) == 0:
+        raise ValueError(
+            f"`{name}` must be a non-empty batch of images. Received: {name}.shape={images.shape}"
+        )
+    return images.reshape(len(images), -1)
+
+
+def reconstruction_error(images, reconstructions) -> float:
+    """Mean over images of the squared error summed over pixels (PCA's objective)."""
+    return float(np.mean(ops.convert_to_numpy(squared_error(images, reconstructions))))
+
+
+def _check_vae(vae) -> None:
+    if not isinstance(vae, VAE):
+        raise TypeError(f"`vae` must be a vaekit VAE. Received: vae of type {type(vae).__name__}")
+
+
+def heldout_elbo(vae: VAE, images, *, num_samples: int = 1, seed: int = 0, batch_size: int = 500):
+    """Held-out −ELBO per image in nats, split into reconstruction and KL (β = 1).
+
+    The reconstruction term is averaged over `num_samples` draws of z per image; the KL term is
+    in closed form.
+
+    Args:
+        vae: a trained `VAE`.
+        images: `(n, *image_shape)`.
+
+    Returns:
+        dict with `negative_elbo`, `reconstruction` and `kl`, each a mean over images.
+    """
+    _check_vae(vae)
+    _check_positive_int("num_samples", num_samples)
+    z_mean, z_log_var = predict_in_batches(vae.encoder, images, batch_size)
+    rng = np.random.default_rng(seed)
+    reconstruction_loss = RECONSTRUCTION_LOSSES[vae.reconstruction]
+    total = 0.0
+    for _ in range(num_samples):
+        z = z_mean + np.exp(0.5 * z_log_var) * rng.standard_normal(z_mean.shape)
+        decoded = predict_in_batches(vae.decoder, z.astype(np.float32), batch_size)
+        total += ops.convert_to_numpy(reconstruction_loss(images, decoded)).mean()
+    reconstruction = float(total / num_samples)
+    kl = float(ops.convert_to_numpy(gaussian_kl(z_mean, z_log_var)).mean())
+    return {"negative_elbo": reconstruction + kl, "reconstruction": reconstruction, "kl": kl}
+
+
+def kl_per_dimension(vae: VAE, images, *, batch_size: int = 500) -> np.ndarray:
+    """Mean KL(q(z_j|x) || N(0, 1)) of each latent dimension over `images`, `(latent_dim,)`.
+
+    A dimension whose KL is ~0 carries no information about x (posterior collapse).
+    """
+    _check_vae(vae)
+    z_mean, z_log_var = predict_in_batches(vae.encoder, images, batch_size)
+    return ops.convert_to_numpy(gaussian_kl_per_dimension(z_mean, z_log_var)).mean(axis=0)
+
+
+def _gaussian_log_density(z, mean, log_var):
+    """log N(z; mean, diag(exp(log_var))) summed over the last axis."""
+    return -0.5 * np.sum(
+        np.log(2 * np.pi) + log_var + (z - mean) ** 2 / np.exp(log_var), axis=-1
+    )
+
+
+def importance_weighted_log_likelihood(
+    vae: VAE, images, *, num_samples: int = 100, seed: int = 0, batch_size: int = 50
+) -> float:
+    """Importance-weighted estimate of the mean log p(x) in nats (Burda et al., 2016).
+
+    `log p(x) ≈ logsumexp_k [log p(x|z_k) + log p(z_k) − log q(z_k|x)] − log K` with
+    `z_k ~ q(z|x)`, k = 1..K. A lower bound that tightens as K grows; K = 1 gives the ELBO.
+
+    Args:
+        vae: a trained `VAE`.
+        images: `(n, *image_shape)`.
+        num_samples: K, importance samples per image.
+
+    Returns:
+        The mean over images of the log-likelihood estimate (negative; −log p(x) is its negation).
+    """
+    _check_vae(vae)
+    _check_positive_int("num_samples", num_samples)
+    _check_positive_int("batch_size", batch_size)
+    images = np.asarray(images, dtype=np.float32)
+    rng = np.random.default_rng(seed)
+    reconstruction_loss = RECONSTRUCTION_LOSSES[vae.reconstruction]
+    estimates = []
+    for start in range(0, len(images), batch_size):
+        batch = images[start : start + batch_size]
+        z_mean, z_log_var = predict_in_batches(vae.encoder, batch)
+        shape = (num_samples, *z_mean.shape)
+        z = z_mean + np.exp(0.5 * z_log_var) * rng.standard_normal(shape)
+        decoded = predict_in_batches(vae.decoder, z.reshape(-1, z.shape[-1]).astype(np.float32))
+        repeated = np.broadcast_to(batch, (num_samples, *batch.shape)).reshape(decoded.shape)
+        log_px_z = -ops.convert_to_numpy(reconstruction_loss(repeated, decoded))
+        log_px_z = log_px_z.reshape(num_samples, len(batch))
+        log_pz = _gaussian_log_density(z, 0.0, np.zeros_like(z))
+        log_qz = _gaussian_log_density(z, z_mean, z_log_var)
+        log_weights = log_px_z + log_pz - log_qz
+        peak = log_weights.max(axis=0)
+        estimates.append(
+            peak + np.log(np.exp(log_weights - peak).mean(axis=0))
+        )
+    return float(np.concatenate(estimates).mean())

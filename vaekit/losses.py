@@ -1,0 +1,134 @@
+"""VAE loss terms, **per example, summed over pixels and latent dimensions, in nats**.
+
+Summing (not averaging) over pixels keeps the reconstruction term and the KL term on the same
+scale — both are log-densities of one whole image. Averaging over the 784 pixels would divide
+the reconstruction term by 784 and so multiply the KL weight by 784.
+
+Every function takes batches and returns one value per example, shape `(batch,)`; Keras
+averages those over the batch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import ops
+
+# Probabilities are clipped to [EPSILON, 1 - EPSILON] before the log (as Keras' own BCE does).
+EPSILON = 1e-7
+
+
+def _sum_over_non_batch_axes(values):
+    return ops.sum(ops.reshape(values, (ops.shape(values)[0], -1)), axis=-1)
+
+
+def _check_same_shape(name_a, a, name_b, b):
+    if tuple(a.shape) != tuple(b.shape):
+        raise ValueError(
+            f"`{name_a}` and `{name_b}` must have the same shape. "
+            f"Received: {name_a}.shape={tuple(a.shape)}, {name_b}.shape={tuple(b.shape)}"
+        )
+
+
+def gaussian_kl_per_dimension(z_mean, z_log_var):
+    """KL(N(mu, sigma^2) || N(0, 1)) for each latent dimension, in nats.
+
+    `KL_j = 0.5 * (mu_j^2 + sigma_j^2 - log sigma_j^2 - 1)` with `log sigma_j^2 = z_log_var_j`.
+
+    Args:
+        z_mean: `(batch, latent_dim)`.
+        z_log_var: `(batch, latent_dim)`.
+
+    Returns:
+        `(batch, latent_dim)`.
+    """
+    z_mean = ops.convert_to_tensor(z_mean)
+    z_log_var = ops.convert_to_tensor(z_log_var)
+    _check_same_shape("z_mean", z_mean, "z_log_var", z_log_var)
+    return 0.5 * (ops.square(z_mean) + ops.exp(z_log_var) - z_log_var - 1.0)
+
+
+@keras.saving.register_keras_serializable(package="vaekit")
+def gaussian_kl(z_mean, z_log_var):
+    """KL(q(z|x) || N(0, I)) for a diagonal Gaussian q, per example, in nats.
+
+    `KL = 0.5 * sum_j (mu_j^2 + sigma_j^2 - log sigma_j^2 - 1)`; zero exactly when
+    `mu = 0` and `sigma = 1`.
+
+    Args:
+        z_mean: `(batch, latent_dim)`.
+        z_log_var: `(batch, latent_dim)`, the log-variance `log sigma^2`.
+
+    Returns:
+        `(batch,)`.
+    """
+    return ops.sum(gaussian_kl_per_dimension(z_mean, z_log_var), axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="vaekit")
+def bernoulli_reconstruction_loss(x, x_reconstructed):
+    """Bernoulli negative log-likelihood (binary cross-entropy) summed over pixels, in nats.
+
+    `-sum_i [x_i log p_i + (1 - x_i) log(1 - p_i)]` with `p = x_reconstructed` (probabilities,
+    e.g. from a sigmoid), clipped to `[1e-7, 1 - 1e-7]`. For grey levels `x` in [0, 1] its
+    minimum is the pixels' entropy, not 0.
+
+    Args:
+        x: targets in [0, 1], `(batch, ...)`.
+        x_reconstructed: probabilities, same shape as `x`.
+
+    Returns:
+        `(batch,)`.
+    """
+    x = ops.convert_to_tensor(x, dtype="float32")
+    p = ops.clip(ops.convert_to_tensor(x_reconstructed, dtype="float32"), EPSILON, 1 - EPSILON)
+    _check_same_shape("x", x, "x_reconstructed", p)
+    log_likelihood = x * ops.log(p) + (1.0 - x) * ops.log(1.0 - p)
+    return -_sum_over_non_batch_axes(log_likelihood)
+
+
+@keras.saving.register_keras_serializable(package="vaekit")
+def squared_error(x, x_reconstructed):
+    """Squared error summed over pixels, `sum_i (x_i - x̂_i)^2`, per example.
+
+    The loss PCA minimises; a Gaussian decoder with unit variance has negative log-likelihood
+    `0.5 * squared_error + (D/2) log(2 pi)` (see `gaussian_reconstruction_loss`).
+
+    Args:
+        x: targets, `(batch, ...)`.
+        x_reconstructed: same shape as `x`.
+
+    Returns:
+        `(batch,)`.
+    """
+    x = ops.convert_to_tensor(x, dtype="float32")
+    x_reconstructed = ops.convert_to_tensor(x_reconstructed, dtype="float32")
+    _check_same_shape("x", x, "x_reconstructed", x_reconstructed)
+    return _sum_over_non_batch_axes(ops.square(x - x_reconstructed))
+
+
+def gaussian_reconstruction_loss(x, x_reconstructed, sigma: float = 1.0):
+    """Gaussian negative log-likelihood N(x; x̂, sigma^2 I) summed over pixels, in nats.
+
+    `0.5 * sum_i (x_i - x̂_i)^2 / sigma^2 + (D/2) log(2 pi sigma^2)`, D = pixels per example.
+
+    Args:
+        x: targets, `(batch, ...)`.
+        x_reconstructed: decoder means, same shape as `x`.
+        sigma: the decoder's fixed standard deviation, > 0.
+
+    Returns:
+        `(batch,)`.
+    """
+    if not sigma > 0:
+        raise ValueError(f"`sigma` must be positive. Received: sigma={sigma!r}")
+    error = squared_error(x, x_reconstructed)
+    pixels = math.prod(tuple(ops.shape(ops.convert_to_tensor(x)))[1:])
+    return 0.5 * error / sigma**2 + 0.5 * pixels * math.log(2 * math.pi * sigma**2)
+
+
+RECONSTRUCTION_LOSSES = {
+    "bernoulli": bernoulli_reconstruction_loss,
+    "gaussian": gaussian_reconstruction_loss,
+}

@@ -1,0 +1,388 @@
+"""Encoders, decoders, the plain `Autoencoder` and the `VAE`.
+
+Images go in and come out with shape `(batch, *image_shape)`, e.g. `(batch, 28, 28)`; the
+builders add the `Flatten`/`Reshape` layers. Decoders mirror encoders by default: a dense
+encoder `784 → 256 → latent` gets the decoder `latent → 256 → 784`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from vaekit.layers import Sampling
+from vaekit.losses import RECONSTRUCTION_LOSSES, gaussian_kl
+
+KINDS = ("dense", "conv")
+
+
+def _check_positive_int(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+
+
+def _check_units(name: str, values) -> tuple[int, ...]:
+    if isinstance(values, int) or not isinstance(values, Sequence):
+        raise ValueError(
+            f"`{name}` must be a sequence of positive integers, e.g. (256,). "
+            f"Received: {name}={values!r}"
+        )
+    for value in values:
+        _check_positive_int(f"{name}[...]", value)
+    return tuple(values)
+
+
+def _check_shape(name: str, shape) -> tuple[int, ...]:
+    if not isinstance(shape, Sequence) or not 1 <= len(shape) <= 3:
+        raise ValueError(
+            f"`{name}` must be an image shape such as (28, 28). Received: {name}={shape!r}"
+        )
+    for size in shape:
+        _check_positive_int(f"{name}[...]", size)
+    return tuple(shape)
+
+
+def _check_kind(kind: str, image_shape: tuple[int, ...], filters: tuple[int, ...]) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"`kind` must be one of {KINDS}. Received: kind={kind!r}")
+    if kind == "conv":
+        if len(image_shape) not in (2, 3):
+            raise ValueError(
+                "`kind='conv'` needs an image shape (height, width) or (height, width, "
+                f"channels). Received: shape={image_shape!r}"
+            )
+        stride = 2 ** len(filters)
+        if image_shape[0] % stride or image_shape[1] % stride:
+            raise ValueError(
+                f"With {len(filters)} strided convolutions, height and width must be "
+                f"divisible by {stride}. Received: shape={image_shape!r}, filters={filters!r}"
+            )
+
+
+def build_encoder(
+    input_shape: Sequence[int] = (28, 28),
+    latent_dim: int = 2,
+    *,
+    kind: str = "dense",
+    hidden_units: Sequence[int] = (256,),
+    filters: Sequence[int] = (32, 64),
+    activation: str | None = "relu",
+    variational: bool = False,
+    name: str = "encoder",
+) -> keras.Model:
+    """Build an encoder `(batch, *input_shape) → (batch, latent_dim)`.
+
+    Args:
+        input_shape: image shape, e.g. `(28, 28)`.
+        latent_dim: size of the code ("encoded layer").
+        kind: `"dense"` (Flatten → Dense layers) or `"conv"` (stride-2 3×3 convolutions, then
+            Flatten → Dense layers).
+        hidden_units: widths of the hidden Dense layers, input side first; `()` for none.
+        filters: channels of the convolutions, input side first (conv only).
+        activation: hidden activation; `None` makes a dense encoder purely linear.
+        variational: if True, output `[z_mean, z_log_var]`, each `(batch, latent_dim)`.
+        name: model name.
+    """
+    input_shape = _check_shape("input_shape", input_shape)
+    _check_positive_int("latent_dim", latent_dim)
+    hidden_units = _check_units("hidden_units", hidden_units)
+    filters = _check_units("filters", filters)
+    _check_kind(kind, input_shape, filters)
+
+    inputs = keras.Input(shape=input_shape, name="images")
+    h = inputs
+    if kind == "conv":
+        if len(input_shape) == 2:
+            h = layers.Reshape((*input_shape, 1))(h)
+        for channels in filters:
+            h = layers.Conv2D(channels, 3, strides=2, padding="same", activation=activation)(h)
+    h = layers.Flatten()(h)
+    for units in hidden_units:
+        h = layers.Dense(units, activation=activation)(h)
+    if variational:
+        z_mean = layers.Dense(latent_dim, name="z_mean")(h)
+        z_log_var = layers.Dense(latent_dim, name="z_log_var")(h)
+        return keras.Model(inputs, [z_mean, z_log_var], name=name)
+    codes = layers.Dense(latent_dim, name="codes")(h)
+    return keras.Model(inputs, codes, name=name)
+
+
+def build_decoder(
+    output_shape: Sequence[int] = (28, 28),
+    latent_dim: int = 2,
+    *,
+    kind: str = "dense",
+    hidden_units: Sequence[int] = (256,),
+    filters: Sequence[int] = (32, 64),
+    activation: str | None = "relu",
+    output_activation: str | None = "sigmoid",
+    name: str = "decoder",
+) -> keras.Model:
+    """Build a decoder `(batch, latent_dim) → (batch, *output_shape)`, the encoder's mirror.
+
+    Takes the same `hidden_units` and `filters` as `build_encoder` (input side first) and
+    applies them in reverse, so passing the encoder's arguments gives a symmetric network.
+
+    Args:
+        output_shape: image shape, e.g. `(28, 28)`.
+        latent_dim: size of the code.
+        kind: `"dense"` or `"conv"` (Dense → Reshape → stride-2 transposed convolutions).
+        hidden_units: as for `build_encoder`.
+        filters: as for `build_encoder` (conv only).
+        activation: hidden activation; `None` for a linear decoder.
+        output_activation: `"sigmoid"` for pixel probabilities in [0, 1] (Bernoulli loss);
+            `None` for unbounded outputs (squared error).
+        name: model name.
+    """
+    output_shape = _check_shape("output_shape", output_shape)
+    _check_positive_int("latent_dim", latent_dim)
+    hidden_units = _check_units("hidden_units", hidden_units)
+    filters = _check_units("filters", filters)
+    _check_kind(kind, output_shape, filters)
+
+    latent = keras.Input(shape=(latent_dim,), name="z")
+    h = latent
+    for units in reversed(hidden_units):
+        h = layers.Dense(units, activation=activation)(h)
+    if kind == "dense":
+        h = layers.Dense(math.prod(output_shape), activation=output_activation)(h)
+    else:
+        stride = 2 ** len(filters)
+        channels = output_shape[2] if len(output_shape) == 3 else 1
+        small = (output_shape[0] // stride, output_shape[1] // stride, filters[-1])
+        h = layers.Dense(math.prod(small), activation=activation)(h)
+        h = layers.Reshape(small)(h)
+        for width in reversed(filters):
+            h = layers.Conv2DTranspose(
+                width, 3, strides=2, padding="same", activation=activation
+            )(h)
+        h = layers.Conv2DTranspose(channels, 3, padding="same", activation=output_activation)(h)
+    outputs = layers.Reshape(output_shape, name="images")(h)
+    return keras.Model(latent, outputs, name=name)
+
+
+class _EncoderDecoder(keras.Model):
+    """Shared plumbing: holds `encoder` and `decoder` and (de)serialises them."""
+
+    def __init__(self, encoder: keras.Model, decoder: keras.Model, **kwargs):
+        super().__init__(**kwargs)
+        for name, part in (("encoder", encoder), ("decoder", decoder)):
+            if not isinstance(part, keras.Model):
+                raise TypeError(
+                    f"`{name}` must be a keras.Model. Received: {name} of type "
+                    f"{type(part).__name__}"
+                )
+        self.encoder = encoder
+        self.decoder = decoder
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "decoder": keras.saving.serialize_keras_object(self.decoder),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
+        config["decoder"] = keras.saving.deserialize_keras_object(config["decoder"])
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="vaekit")
+class Autoencoder(_EncoderDecoder):
+    """A plain autoencoder: `decoder(encoder(x))`, trained with the input as its own target.
+
+    Compile it with a per-example loss such as `vaekit.losses.squared_error` or
+    `vaekit.losses.bernoulli_reconstruction_loss` and fit with `fit(x, x)`.
+
+    Args:
+        encoder: a model `(batch, *image_shape) → (batch, latent_dim)`.
+        decoder: a model `(batch, latent_dim) → (batch, *image_shape)`.
+
+    Call arguments:
+        inputs: images `(batch, *image_shape)`.
+
+    Returns:
+        Reconstructions, `(batch, *image_shape)`.
+
+    Example:
+
+    >>> ae = Autoencoder(build_encoder(latent_dim=2), build_decoder(latent_dim=2))
+    >>> ae.compile(optimizer="adam", loss=squared_error)  # doctest: +SKIP
+    >>> ae.fit(x_train, x_train, epochs=10)  # doctest: +SKIP
+    """
+
+    def call(self, inputs, training=None):
+        return self.decoder(self.encoder(inputs, training=training), training=training)
+
+
+@keras.saving.register_keras_serializable(package="vaekit")
+class VAE(_EncoderDecoder):
+    """A variational autoencoder whose `fit` and `evaluate` both include the KL term.
+
+    The loss, per image in nats and averaged over the batch, is
+    `reconstruction_loss + kl_weight * kl_loss`: the reconstruction negative log-likelihood
+    summed over pixels plus KL(q(z|x) || N(0, I)) (`kl_weight` = β; 1 gives the ELBO).
+    `fit` and `evaluate` report `loss`, `reconstruction_loss` and `kl_loss`.
+
+    To train one half only, freeze the other before compiling:
+    `vae.encoder.trainable = False; vae.compile(...)`.
+
+    Args:
+        encoder: a model `(batch, *image_shape) → [z_mean, z_log_var]`, each
+            `(batch, latent_dim)` (`build_encoder(..., variational=True)`).
+        decoder: a model `(batch, latent_dim) → (batch, *image_shape)`.
+        kl_weight: β ≥ 0, the weight of the KL term.
+        reconstruction: `"bernoulli"` (binary cross-entropy, sigmoid decoder) or `"gaussian"`
+            (unit-variance Gaussian, i.e. half the squared error plus a constant).
+        seed: seed of the `Sampling` layer.
+
+    Call arguments:
+        inputs: images `(batch, *image_shape)`.
+
+    Returns:
+        A dict with `"reconstruction"` `(batch, *image_shape)`, and `"z_mean"`, `"z_log_var"`
+        and `"z"`, each `(batch, latent_dim)`.
+
+    Example:
+
+    >>> vae = build_vae(latent_dim=2)
+    >>> vae.compile(optimizer="adam")  # no loss argument: the VAE knows its loss
+    >>> vae.fit(x_train, epochs=10)  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        kl_weight: float = 1.0,
+        reconstruction: str = "bernoulli",
+        seed: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(encoder, decoder, **kwargs)
+        if isinstance(kl_weight, bool) or not isinstance(kl_weight, (int, float)) or kl_weight < 0:
+            raise ValueError(
+                f"`kl_weight` must be a number >= 0. Received: kl_weight={kl_weight!r}"
+            )
+        if reconstruction not in RECONSTRUCTION_LOSSES:
+            raise ValueError(
+                f"`reconstruction` must be one of {tuple(RECONSTRUCTION_LOSSES)}. "
+                f"Received: reconstruction={reconstruction!r}"
+            )
+        self.kl_weight = float(kl_weight)
+        self.reconstruction = reconstruction
+        self.seed = seed
+        self.sampling = Sampling(seed=seed, name="sampling")
+        self.reconstruction_loss_tracker = keras.metrics.Mean(name="reconstruction_loss")
+        self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")
+
+    def call(self, inputs, training=None):
+        z_mean, z_log_var = self.encoder(inputs, training=training)
+        z = self.sampling([z_mean, z_log_var])
+        reconstruction = self.decoder(z, training=training)
+        return {"reconstruction": reconstruction, "z_mean": z_mean, "z_log_var": z_log_var, "z": z}
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """Mean over the batch of `reconstruction + kl_weight * KL`, in nats per image."""
+        if sample_weight is not None:
+            raise ValueError("`VAE` does not support `sample_weight`. Received a sample_weight.")
+        if y_pred is None:
+            y_pred = self(x, training=training)
+        target = x if y is None else y
+        reconstruction_loss = ops.mean(
+            RECONSTRUCTION_LOSSES[self.reconstruction](target, y_pred["reconstruction"])
+        )
+        kl_loss = ops.mean(gaussian_kl(y_pred["z_mean"], y_pred["z_log_var"]))
+        self.reconstruction_loss_tracker.update_state(reconstruction_loss)
+        self.kl_loss_tracker.update_state(kl_loss)
+        total = reconstruction_loss + self.kl_weight * kl_loss
+        if self.losses:
+            total = total + ops.sum(self.losses)
+        return total
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "kl_weight": self.kl_weight,
+            "reconstruction": self.reconstruction,
+            "seed": self.seed,
+        }
+
+
+def build_autoencoder(
+    image_shape: Sequence[int] = (28, 28),
+    latent_dim: int = 2,
+    *,
+    kind: str = "dense",
+    hidden_units: Sequence[int] = (256,),
+    filters: Sequence[int] = (32, 64),
+    linear: bool = False,
+    output_activation: str | None = "sigmoid",
+) -> Autoencoder:
+    """A symmetric `Autoencoder` from `build_encoder` and `build_decoder`.
+
+    `linear=True` gives the purely linear autoencoder `x → W2 (W1 x + b1) + b2` (no hidden
+    layers, no activations), which with squared error learns the PCA subspace.
+    """
+    if linear:
+        if kind != "dense":
+            raise ValueError(f"A linear autoencoder must be dense. Received: kind={kind!r}")
+        hidden_units, activation, output_activation = (), None, None
+    else:
+        activation = "relu"
+    encoder = build_encoder(
+        image_shape, latent_dim, kind=kind, hidden_units=hidden_units, filters=filters,
+        activation=activation,
+    )
+    decoder = build_decoder(
+        image_shape, latent_dim, kind=kind, hidden_units=hidden_units, filters=filters,
+        activation=activation, output_activation=output_activation,
+    )
+    return Autoencoder(encoder, decoder, name="linear_autoencoder" if linear else "autoencoder")
+
+
+def build_vae(
+    image_shape: Sequence[int] = (28, 28),
+    latent_dim: int = 2,
+    *,
+    kind: str = "dense",
+    hidden_units: Sequence[int] = (256,),
+    filters: Sequence[int] = (32, 64),
+    kl_weight: float = 1.0,
+    seed: int | None = None,
+) -> VAE:
+    """A symmetric `VAE` with a sigmoid decoder and the Bernoulli reconstruction loss."""
+    encoder = build_encoder(
+        image_shape, latent_dim, kind=kind, hidden_units=hidden_units, filters=filters,
+        variational=True,
+    )
+    decoder = build_decoder(
+        image_shape, latent_dim, kind=kind, hidden_units=hidden_units, filters=filters
+    )
+    return VAE(encoder, decoder, kl_weight=kl_weight, seed=seed, name="vae")
+
+
+def predict_in_batches(model: keras.Model, inputs, batch_size: int = 1024):
+    """Run `model` on `inputs` batch by batch (eagerly, in inference mode) and return NumPy.
+
+    Unlike `model.predict`, this traces no graph, so calling it on many small models or
+    shapes stays quiet and quick. Outputs keep the model's structure: an array, a list of
+    arrays (e.g. `[z_mean, z_log_var]`) or a dict of arrays, each with `len(inputs)` rows.
+    """
+    _check_positive_int("batch_size", batch_size)
+    if len(inputs) == 0:
+        raise ValueError("`inputs` must contain at least one example. Received: 0 examples")
+    chunks = [
+        keras.tree.map_structure(
+            ops.convert_to_numpy, model(inputs[start : start + batch_size], training=False)
+        )
+        for start in range(0, len(inputs), batch_size)
+    ]
+    return keras.tree.map_structure(lambda *parts: np.concatenate(parts), *chunks)

@@ -1,0 +1,250 @@
+"""Figures for the lessons. Each function takes `ax=None` and returns the `Figure`.
+
+Image grids are drawn as one mosaic in a single axes, so every figure fits in a subplot of a
+larger figure. Colours for the ten digit classes come from Paul Tol's colour-blind-safe
+"muted" palette, each paired with its own marker.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from scipy.stats import norm
+
+from vaekit.models import predict_in_batches
+
+CLASS_COLOURS = (
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+    "#DDCC77", "#CC6677", "#882255", "#AA4499", "#777777",
+)
+CLASS_MARKERS = ("o", "s", "^", "v", "D", "P", "X", "<", ">", "*")
+LOSS_LABEL = "nats per image"
+
+
+def _axes(ax, figsize=(6, 5)):
+    if ax is None:
+        figure, ax = plt.subplots(figsize=figsize)
+        return figure, ax
+    return ax.figure, ax
+
+
+def _check_positive_int(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+
+
+def plot_latent_scatter(codes, labels, *, dims=(0, 1), ax=None, title=None, point_size=6):
+    """Scatter of codes coloured (and marked) by class, with a categorical legend.
+
+    Args:
+        codes: `(n, latent_dim)`, latent_dim >= 2.
+        labels: `(n,)` integer classes (at most 10).
+        dims: which two latent dimensions to plot.
+    """
+    codes, labels = np.asarray(codes), np.asarray(labels)
+    if codes.ndim != 2 or codes.shape[1] < 2:
+        raise ValueError(f"`codes` must be (n, >=2). Received: codes.shape={codes.shape}")
+    if labels.shape != (len(codes),):
+        raise ValueError(
+            f"`labels` must have shape ({len(codes)},). Received: labels.shape={labels.shape}"
+        )
+    classes = np.unique(labels)
+    if len(classes) > len(CLASS_COLOURS):
+        raise ValueError(f"At most 10 classes can be coloured. Received: {len(classes)} classes")
+    figure, ax = _axes(ax)
+    for index, label in enumerate(classes):
+        member = labels == label
+        ax.scatter(
+            codes[member, dims[0]], codes[member, dims[1]], s=point_size,
+            c=CLASS_COLOURS[index], marker=CLASS_MARKERS[index], label=str(label), alpha=0.8,
+        )
+    ax.axhline(0, color="black", lw=0.5)
+    ax.axvline(0, color="black", lw=0.5)
+    ax.set_xlabel(f"z[{dims[0]}]")
+    ax.set_ylabel(f"z[{dims[1]}]")
+    ax.legend(title="digit", markerscale=2, fontsize="small", loc="center left",
+              bbox_to_anchor=(1.0, 0.5))
+    if title:
+        ax.set_title(title)
+    return figure
+
+
+def tile_images(images, ncols: int) -> np.ndarray:
+    """Arrange `(n, h, w)` images in a mosaic `(rows * h, ncols * w)` with 1-pixel gaps."""
+    images = np.asarray(images)
+    _check_positive_int("ncols", ncols)
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(
+            f"`images` must have shape (n >= 1, height, width). Received: {images.shape}"
+        )
+    n, height, width = images.shape
+    rows = -(-n // ncols)
+    mosaic = np.ones((rows * (height + 1) - 1, ncols * (width + 1) - 1), dtype=np.float32)
+    for index, image in enumerate(images):
+        top, left = (index // ncols) * (height + 1), (index % ncols) * (width + 1)
+        mosaic[top : top + height, left : left + width] = image
+    return mosaic
+
+
+def plot_images(images, *, ncols: int = 10, ax=None, title=None):
+    """A grid of `(n, h, w)` images in [0, 1] as one mosaic."""
+    images = np.asarray(images)
+    ncols = min(ncols, len(images)) if len(images) else ncols
+    mosaic = tile_images(images, ncols)
+    rows = mosaic.shape[0] / mosaic.shape[1] * ncols
+    figure, ax = _axes(ax, figsize=(ncols * 0.8, max(rows * 0.8, 1.0)))
+    ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return figure
+
+
+def plot_reconstructions(images, reconstructions, *, num_images: int = 10, ax=None, title=None):
+    """Originals (top row) above their reconstructions (bottom row)."""
+    images, reconstructions = np.asarray(images), np.asarray(reconstructions)
+    if images.shape != reconstructions.shape:
+        raise ValueError(
+            "`images` and `reconstructions` must have the same shape. Received: "
+            f"{images.shape} and {reconstructions.shape}"
+        )
+    _check_positive_int("num_images", num_images)
+    num_images = min(num_images, len(images))
+    stacked = np.concatenate([images[:num_images], reconstructions[:num_images]])
+    figure = plot_images(stacked, ncols=num_images, ax=ax, title=title)
+    axes = figure.axes[-1] if ax is None else ax
+    axes.set_axis_on()
+    axes.set_xticks([])
+    height = images.shape[1]
+    axes.set_yticks([height / 2, height * 1.5 + 1], ["input", "output"])
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+    return figure
+
+
+def gaussian_grid(grid_size: int = 15, *, clip: float = 0.05) -> np.ndarray:
+    """`grid_size` standard-normal quantiles from `clip` to `1 - clip` (never ±inf)."""
+    _check_positive_int("grid_size", grid_size)
+    if not 0 < clip < 0.5:
+        raise ValueError(f"`clip` must be in (0, 0.5). Received: clip={clip!r}")
+    return norm.ppf(np.linspace(clip, 1 - clip, grid_size))
+
+
+def _latent_dim(decoder) -> int:
+    return int(decoder.inputs[0].shape[-1])
+
+
+def plot_manifold(decoder, *, grid_size: int = 15, extent=None, clip: float = 0.05,
+                  dims=(0, 1), ax=None, title=None):
+    """Decode a grid of latent points and tile the images where they sit.
+
+    By default the grid is on standard-normal quantiles (`gaussian_grid`), the right grid for a
+    VAE's N(0, I) prior; pass `extent=(x_min, x_max, y_min, y_max)` for an even grid over a box,
+    e.g. a plain autoencoder's code range. Other latent dimensions are held at 0.
+    """
+    latent_dim = _latent_dim(decoder)
+    if extent is None:
+        xs = ys = gaussian_grid(grid_size, clip=clip)
+    else:
+        if len(extent) != 4:
+            raise ValueError(f"`extent` must be (x_min, x_max, y_min, y_max). Received: {extent!r}")
+        xs = np.linspace(extent[0], extent[1], grid_size)
+        ys = np.linspace(extent[2], extent[3], grid_size)
+    z = np.zeros((grid_size * grid_size, latent_dim), dtype=np.float32)
+    grid_x, grid_y = np.meshgrid(xs, ys[::-1])  # top row = largest y
+    z[:, dims[0]], z[:, dims[1]] = grid_x.ravel(), grid_y.ravel()
+    images = predict_in_batches(decoder, z)
+    figure, ax = _axes(ax, figsize=(7, 7))
+    ax.imshow(tile_images(images, grid_size), cmap="gray_r", vmin=0, vmax=1,
+              interpolation="nearest")
+    size = images.shape[1] + 1
+    ticks = np.arange(grid_size) * size + size / 2
+    step = max(1, grid_size // 5)
+    ax.set_xticks(ticks[::step], [f"{x:.1f}" for x in xs[::step]])
+    ax.set_yticks(ticks[::step], [f"{y:.1f}" for y in ys[::-1][::step]])
+    ax.set_xlabel(f"z[{dims[0]}]")
+    ax.set_ylabel(f"z[{dims[1]}]")
+    if title:
+        ax.set_title(title)
+    return figure
+
+
+def sample_prior(decoder, num_samples: int, *, seed: int = 0) -> np.ndarray:
+    """Decode `num_samples` draws from N(0, I): images `(num_samples, *image_shape)`."""
+    _check_positive_int("num_samples", num_samples)
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((num_samples, _latent_dim(decoder))).astype(np.float32)
+    return predict_in_batches(decoder, z)
+
+
+def plot_samples(decoder, *, num_samples: int = 30, ncols: int = 10, seed: int = 0, ax=None,
+                 title="Samples from the prior N(0, I)"):
+    """Decode draws from the prior and show them."""
+    return plot_images(sample_prior(decoder, num_samples, seed=seed), ncols=ncols, ax=ax,
+                       title=title)
+
+
+def plot_interpolation(decoder, z_start, z_end, *, steps: int = 10, ax=None, title=None):
+    """Decode `steps` evenly spaced points on the line from `z_start` to `z_end`."""
+    z_start, z_end = np.asarray(z_start, np.float32), np.asarray(z_end, np.float32)
+    if z_start.shape != (_latent_dim(decoder),) or z_end.shape != z_start.shape:
+        raise ValueError(
+            f"`z_start` and `z_end` must have shape ({_latent_dim(decoder)},). "
+            f"Received: {z_start.shape} and {z_end.shape}"
+        )
+    _check_positive_int("steps", steps)
+    weights = np.linspace(0, 1, steps, dtype=np.float32)[:, None]
+    images = predict_in_batches(decoder, (1 - weights) * z_start + weights * z_end)
+    return plot_images(images, ncols=steps, ax=ax, title=title)
+
+
+def plot_history(history, *, keys=None, ax=None, title=None):
+    """Training curves from a Keras `History` (or its `.history` dict), in nats per image.
+
+    Validation curves (`val_*`) are drawn dashed in the colour of their training curve.
+    """
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, dict) or not logs:
+        raise ValueError("`history` must be a Keras History or a non-empty dict of lists.")
+    keys = keys or [key for key in logs if not key.startswith("val_")]
+    missing = [key for key in keys if key not in logs]
+    if missing:
+        raise ValueError(f"`keys` not in the history: {missing}. Available: {sorted(logs)}")
+    figure, ax = _axes(ax, figsize=(6, 4))
+    for key in keys:
+        epochs = np.arange(1, len(logs[key]) + 1)
+        (line,) = ax.plot(epochs, logs[key], label=key)
+        if f"val_{key}" in logs:
+            ax.plot(epochs, logs[f"val_{key}"], ls="--", color=line.get_color(),
+                    label=f"val_{key}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(LOSS_LABEL)
+    ax.legend(fontsize="small")
+    if title:
+        ax.set_title(title)
+    return figure
+
+
+def plot_curve_fits(points, fits, *, ax=None, title=None):
+    """2-D data with each method's 1-D reconstruction drawn as a line through it.
+
+    Args:
+        points: `(n, 2)` data.
+        fits: `{name: (codes, reconstructions)}` with codes `(n,)` or `(n, 1)` and
+            reconstructions `(n, 2)`; each line is drawn in the order of its codes.
+    """
+    points = np.asarray(points)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"`points` must have shape (n, 2). Received: {points.shape}")
+    figure, ax = _axes(ax, figsize=(6, 5))
+    ax.scatter(points[:, 0], points[:, 1], s=6, c="#BBBBBB", label="data")
+    styles = ("#CC3311", "#009988", "#0077BB", "#EE7733")
+    for (name, (codes, reconstructions)), colour in zip(fits.items(), styles):
+        order = np.argsort(np.asarray(codes).reshape(-1))
+        curve = np.asarray(reconstructions)[order]
+        ax.plot(curve[:, 0], curve[:, 1], lw=2.5, color=colour, label=name)
+    ax.set_aspect("equal")
+    ax.legend(fontsize="small")
+    if title:
+        ax.set_title(title)
+    return figure

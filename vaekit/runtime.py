@@ -1,0 +1,32 @@
+"""The fast-mode switch: small runs for CI, full runs for learners.
+
+Set the environment variable ``VAEKIT_FAST=1`` (the test command does) and every lesson picks
+its ``fast`` settings; leave it unset to get the full lesson.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TypeVar
+
+T = TypeVar("T")
+
+FAST_MODE_VARIABLE = "VAEKIT_FAST"
+
+
+def is_fast_mode() -> bool:
+    """Return True when ``VAEKIT_FAST`` is set to ``1``, ``true`` or ``yes``."""
+    value = os.environ.get(FAST_MODE_VARIABLE, "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise ValueError(
+        f"`{FAST_MODE_VARIABLE}` must be one of 1/0, true/false, yes/no. "
+        f"Received: {FAST_MODE_VARIABLE}={value!r}"
+    )
+
+
+def choose(*, full: T, fast: T) -> T:
+    """Return ``fast`` in fast mode and ``full`` otherwise, e.g. ``choose(full=30, fast=3)``."""
+    return fast if is_fast_mode() else full
