@@ -18,6 +18,7 @@ CLASS_COLOURS = (
     "#DDCC77", "#CC6677", "#882255", "#AA4499", "#777777",
 )
 CLASS_MARKERS = ("o", "s", "^", "v", "D", "P", "X", "<", ">", "*")
+FIT_COLOURS = ("#CC3311", "#009988", "#0077BB", "#EE7733")
 LOSS_LABEL = "nats per image"
 
 
@@ -238,8 +239,9 @@ def plot_curve_fits(points, fits, *, ax=None, title=None):
         raise ValueError(f"`points` must have shape (n, 2). Received: {points.shape}")
     figure, ax = _axes(ax, figsize=(6, 5))
     ax.scatter(points[:, 0], points[:, 1], s=6, c="#BBBBBB", label="data")
-    styles = ("#CC3311", "#009988", "#0077BB", "#EE7733")
-    for (name, (codes, reconstructions)), colour in zip(fits.items(), styles):
+    if len(fits) > len(FIT_COLOURS):
+        raise ValueError(f"`fits` can hold at most {len(FIT_COLOURS)} methods. Received: {len(fits)}")
+    for (name, (codes, reconstructions)), colour in zip(fits.items(), FIT_COLOURS, strict=False):
         order = np.argsort(np.asarray(codes).reshape(-1))
         curve = np.asarray(reconstructions)[order]
         ax.plot(curve[:, 0], curve[:, 1], lw=2.5, color=colour, label=name)
