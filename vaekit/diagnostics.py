@@ -86,7 +86,8 @@ def box_grid(codes, grid_size: int = 50) -> np.ndarray:
         raise ValueError(
             f"`box_grid` needs 2-D codes. Received: codes.shape={codes.shape}"
         )
-    axes = [np.linspace(low, high, grid_size) for low, high in zip(codes.min(0), codes.max(0), strict=True)]
+    low, high = codes.min(axis=0), codes.max(axis=0)
+    axes = [np.linspace(low[j], high[j], grid_size) for j in range(2)]
     return np.stack(np.meshgrid(*axes), axis=-1).reshape(-1, 2)
 
 

@@ -240,7 +240,9 @@ def plot_curve_fits(points, fits, *, ax=None, title=None):
     figure, ax = _axes(ax, figsize=(6, 5))
     ax.scatter(points[:, 0], points[:, 1], s=6, c="#BBBBBB", label="data")
     if len(fits) > len(FIT_COLOURS):
-        raise ValueError(f"`fits` can hold at most {len(FIT_COLOURS)} methods. Received: {len(fits)}")
+        raise ValueError(
+            f"`fits` can hold at most {len(FIT_COLOURS)} methods. Received: {len(fits)}"
+        )
     for (name, (codes, reconstructions)), colour in zip(fits.items(), FIT_COLOURS, strict=False):
         order = np.argsort(np.asarray(codes).reshape(-1))
         curve = np.asarray(reconstructions)[order]
