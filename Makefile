@@ -1,0 +1,27 @@
+# make lab | make test | make lessons | make bench — each creates .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: lab test lessons bench
+
+$(INSTALLED): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[cpu,dev]"
+	touch $(INSTALLED)
+
+lab: $(INSTALLED)  ## open the lessons in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+test: $(INSTALLED)  ## lint, unit tests, and every notebook executed in fast mode (offline)
+	$(BIN)/ruff check vaekit tests scripts benchmarks notebooks
+	VAEKIT_FAST=1 $(BIN)/pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
+
+lessons: $(INSTALLED)  ## re-execute every notebook in full mode and refresh its outputs
+	$(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb
+
+bench: $(INSTALLED)  ## run the benchmarks and write benchmarks/RESULTS.md
+	$(BIN)/python -m benchmarks.run_all

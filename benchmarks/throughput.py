@@ -1,0 +1,81 @@
+"""Part 1 — throughput: training examples/s of the lesson VAE against the matmul ceiling.
+
+For each model the train step's FLOP/s (examples/s × analytic FLOPs per example, see
+`benchmarks.common`) is divided by the FLOP/s of a large float32 matrix product measured in
+the same run on the same backend. Models: the lesson VAE (`build_vae(latent_dim=2)`, dense,
+784 → 256 → 2) at batch 128 — the headline — and at batch 32 and 512, and the convolutional
+`build_vae(latent_dim=2, kind="conv")` at batch 128.
+
+    python -m benchmarks.throughput [--tiny]
+"""
+
+from __future__ import annotations
+
+import keras
+
+from benchmarks.common import (
+    markdown_table,
+    matmul_flops_per_second,
+    part_main,
+    samples_per_second,
+    train_step_flops,
+    warm_up,
+)
+from vaekit.models import build_vae
+
+# (kind, batch size); the first row is the headline figure.
+CASES = (("dense", 128), ("dense", 32), ("dense", 512), ("conv", 128))
+CONV_IMAGES = 2048  # the conv VAE is ~20× costlier per image: time it on fewer images
+
+
+def run(data, *, tiny: bool = False) -> dict:
+    """Measure the matmul ceiling (before and after) and each model's training throughput."""
+    size = 256 if tiny else 2048
+    ceiling_before = matmul_flops_per_second(size)
+    rows = []
+    for kind, batch_size in CASES:
+        keras.utils.set_random_seed(0)
+        vae = build_vae(latent_dim=2, kind=kind, seed=0)
+        vae.compile(optimizer=keras.optimizers.Adam())
+        x = data.x_train if kind == "dense" else data.x_train[:CONV_IMAGES]
+        warm_up(vae, x, batch_size)
+        epochs = 2 if tiny or kind == "conv" else 5
+        rate = samples_per_second(vae, x, batch_size=batch_size, epochs=epochs)
+        rows.append({"model": f"lesson VAE ({kind})", "kind": kind, "batch_size": batch_size,
+                     "samples_per_second": rate, "flops_per_sample": train_step_flops(vae)})
+    # The ceiling is the best of the two measurements (the machine's state can drift).
+    ceiling = max(ceiling_before, matmul_flops_per_second(size))
+    for row in rows:
+        row["flops_per_second"] = row["samples_per_second"] * row["flops_per_sample"]
+        row["ratio"] = row["flops_per_second"] / ceiling
+    return {"matmul_size": size, "matmul_flops_per_second": ceiling, "rows": rows}
+
+
+def report(result: dict) -> str:
+    """Markdown section for RESULTS.md."""
+    rows = [
+        [r["model"], r["batch_size"], f"{r['samples_per_second']:,.0f}",
+         f"{r['flops_per_sample'] / 1e6:.2f}", f"{r['flops_per_second'] / 1e9:.2f}",
+         f"**{r['ratio']:.2f}**"]
+        for r in result["rows"]
+    ]
+    table = markdown_table(
+        ["model", "batch", "examples/s", "train MFLOP/example", "GFLOP/s", "÷ matmul"], rows
+    )
+    n = result["matmul_size"]
+    return (
+        "## 1. Throughput (goal ≥ 0.7 for the dense model at batch 128)\n\n"
+        f"Ceiling: a {n}×{n} float32 matmul at "
+        f"**{result['matmul_flops_per_second'] / 1e9:.1f} GFLOP/s**. Train FLOPs per example = "
+        "3 × the forward Dense/Conv FLOPs counted from layer shapes (`benchmarks/common.py`).\n\n"
+        + table + "\n"
+    )
+
+
+def main() -> None:
+    """Command-line entry."""
+    part_main(run, report, __doc__.splitlines()[0])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Shared test set-up: quiet TensorFlow, seeded Keras, offline data only."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    keras.utils.set_random_seed(0)
+
+
+@pytest.fixture(scope="session")
+def mnist_subset():
+    """The offline 5,000-digit subset (4,000 train / 1,000 test)."""
+    from vaekit.data import load_mnist
+
+    return load_mnist("subset")
+
+
+@pytest.fixture
+def tiny_images():
+    """32 random 28×28 images in [0, 1]."""
+    return np.random.default_rng(0).uniform(size=(32, 28, 28)).astype("float32")

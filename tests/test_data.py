@@ -1,0 +1,185 @@
+import hashlib
+import socket
+import warnings
+
+import numpy as np
+import pytest
+
+from vaekit import data
+from vaekit.data import (
+    CorruptDataError,
+    DataUnavailableError,
+    download_verified,
+    load_mnist,
+    make_noisy_curve,
+    read_verified_npz,
+)
+
+
+def test_subset_is_real_mnist_split_stratified(mnist_subset):
+    m = mnist_subset
+    assert m.source == "subset"
+    assert m.x_train.shape == (4000, 28, 28) and m.x_test.shape == (1000, 28, 28)
+    assert m.x_train.dtype == np.float32 and 0.0 <= m.x_train.min() and m.x_train.max() <= 1.0
+    assert m.y_train.dtype == np.int64
+    np.testing.assert_array_equal(np.bincount(m.y_test), np.full(10, 100))
+    assert "5,000" in m.description
+
+
+def test_subset_split_is_seeded():
+    a, b = load_mnist("subset", seed=1), load_mnist("subset", seed=1)
+    np.testing.assert_array_equal(a.y_test, b.y_test)
+    assert not np.array_equal(a.y_test, load_mnist("subset", seed=2).y_test)
+
+
+def test_limits_keep_classes_balanced():
+    m = load_mnist("subset", max_train_examples=200, max_test_examples=50)
+    assert len(m.x_train) == 200 and len(m.x_test) == 50
+    assert np.bincount(m.y_train, minlength=10).min() == 20
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """Make every host lookup fail at once, as on a machine with no network."""
+
+    def no_network(*args, **kwargs):
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+
+
+def test_auto_falls_back_to_the_subset_offline_and_says_so(tmp_path, offline):
+    with pytest.warns(UserWarning, match="5,000 real MNIST digits"):
+        m = load_mnist(data_dir=tmp_path)
+    assert m.source == "subset"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_full_offline_raises_a_clear_error(tmp_path, offline):
+    with pytest.raises(DataUnavailableError, match="cannot reach"):
+        load_mnist("full", data_dir=tmp_path)
+
+
+def test_hung_lookup_times_out(tmp_path, monkeypatch):
+    import threading
+
+    block = threading.Event()
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: block.wait(30))
+    with pytest.raises(DataUnavailableError, match="no answer"):
+        load_mnist("full", data_dir=tmp_path, timeout=0.2)
+    block.set()
+
+
+def _fake_archive(path, rows=3):
+    rng = np.random.default_rng(0)
+    np.savez(path, x_train=rng.integers(0, 255, (rows, 28, 28), dtype=np.uint8),
+             y_train=np.arange(rows), x_test=np.zeros((1, 28, 28), np.uint8), y_test=[0])
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_download_is_verified_then_cached(tmp_path):
+    source = tmp_path / "source.npz"
+    digest = _fake_archive(source)
+    target = tmp_path / "cache" / "mnist.npz"
+    download_verified(source.as_uri(), target, digest)
+    assert target.read_bytes() == source.read_bytes()
+    assert read_verified_npz(target, digest)["x_train"].shape == (3, 28, 28)
+    assert not (tmp_path / "cache" / "mnist.npz.part").exists()
+
+
+def test_download_with_wrong_checksum_saves_nothing(tmp_path):
+    source = tmp_path / "source.npz"
+    _fake_archive(source)
+    target = tmp_path / "mnist.npz"
+    with pytest.raises(CorruptDataError, match="nothing was saved"):
+        download_verified(source.as_uri(), target, "0" * 64)
+    assert not target.exists() and not (tmp_path / "mnist.npz.part").exists()
+
+
+def test_failed_download_keeps_the_existing_file(tmp_path):
+    target = tmp_path / "mnist.npz"
+    target.write_bytes(b"precious")
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not an archive")
+    with pytest.raises(CorruptDataError):
+        download_verified(bad.as_uri(), target, "0" * 64)
+    assert target.read_bytes() == b"precious"
+
+
+def test_corrupt_cache_names_the_file_and_the_fix(tmp_path):
+    cached = tmp_path / "mnist.npz"
+    cached.write_bytes(b"truncated download")
+    with pytest.raises(CorruptDataError, match=r"mnist\.npz.*Delete it"):
+        load_mnist("full", data_dir=tmp_path)
+    assert cached.read_bytes() == b"truncated download"  # left for the user to inspect
+
+
+def test_corrupt_cache_is_not_hidden_by_auto(tmp_path):
+    (tmp_path / "mnist.npz").write_bytes(b"truncated download")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(CorruptDataError):
+            load_mnist(data_dir=tmp_path)
+
+
+def test_matching_checksum_but_unreadable_archive(tmp_path):
+    path = tmp_path / "x.npz"
+    path.write_bytes(b"garbage")
+    digest = hashlib.sha256(b"garbage").hexdigest()
+    with pytest.raises(CorruptDataError, match="cannot be read"):
+        read_verified_npz(path, digest)
+
+
+def test_pickled_arrays_are_refused(tmp_path):
+    path = tmp_path / "x.npz"
+    np.savez(path, x=np.array([{"a": 1}], dtype=object))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(CorruptDataError):
+        read_verified_npz(path, digest)
+
+
+def test_full_archive_with_wrong_shapes_is_rejected(tmp_path, monkeypatch):
+    digest = _fake_archive(tmp_path / "mnist.npz")
+    monkeypatch.setattr(data, "MNIST_SHA256", digest)
+    with pytest.raises(CorruptDataError, match="x_train"):
+        load_mnist("full", data_dir=tmp_path)
+
+
+def test_data_dir_environment_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv("VAEKIT_DATA_DIR", str(tmp_path))
+    assert data.default_data_dir() == tmp_path
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"source": "web"}, "source='web'"),
+        ({"test_fraction": 1.5}, "test_fraction=1.5"),
+        ({"max_train_examples": 5}, "max_train_examples=5"),
+        ({"timeout": 0}, "timeout=0"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        load_mnist(**kwargs)
+
+
+@pytest.mark.parametrize("dim", [2, 3])
+def test_noisy_curve(dim):
+    points, t = make_noisy_curve(300, noise=0.0, dim=dim, seed=1)
+    assert points.shape == (300, dim) and t.shape == (300,)
+    if dim == 2:
+        np.testing.assert_allclose(points[:, 1], points[:, 0] ** 2, atol=1e-6)
+    else:
+        np.testing.assert_allclose(points[:, 0] ** 2 + points[:, 1] ** 2, 1.0, atol=1e-5)
+    noisy, _ = make_noisy_curve(300, noise=0.1, dim=dim, seed=1)
+    assert 0.05 < np.std(noisy - points) < 0.15
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"num_points": 1}, "num_points=1"), ({"noise": -1}, "noise=-1"), ({"dim": 4}, "dim=4")],
+)
+def test_noisy_curve_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make_noisy_curve(**kwargs)

@@ -1,0 +1,156 @@
+import keras
+import numpy as np
+import pytest
+
+from vaekit.diagnostics import (
+    DigitTypicality,
+    box_grid,
+    centre_offset,
+    class_area_shares,
+    digit_likeness,
+    gap_fraction,
+    heldout_elbo,
+    importance_weighted_log_likelihood,
+    kl_per_dimension,
+    reconstruction_error,
+    uniform_box_samples,
+)
+from vaekit.models import build_autoencoder, build_vae, predict_in_batches
+
+RNG = np.random.default_rng(0)
+
+
+def test_centre_offset_known_answers():
+    centred = RNG.standard_normal((5000, 2))
+    assert centre_offset(centred) < 0.05
+    shifted = centred * 2.0 + np.array([6.0, 8.0])  # |mean| = 10, spread = 2
+    assert centre_offset(shifted) == pytest.approx(5.0, rel=0.03)
+
+
+def test_class_area_shares_known_answers():
+    # Two classes side by side: class 0 owns x in [0, 3], class 1 owns x in (3, 4].
+    codes = np.array([[x, y] for x in np.linspace(0, 4, 41) for y in np.linspace(0, 1, 11)])
+    labels = (codes[:, 0] > 3.0).astype(int)
+    result = class_area_shares(codes, labels, num_points=20_000)
+    np.testing.assert_allclose(result["shares"], [0.76, 0.24], atol=0.02)
+    assert result["max_min_ratio"] == pytest.approx(0.76 / 0.24, rel=0.1)
+    even = class_area_shares(codes, (codes[:, 0] > 2.0).astype(int), num_points=20_000)
+    assert even["max_min_ratio"] < 1.1
+
+
+def test_class_area_shares_with_given_points():
+    codes = np.array([[0.0, 0.0], [1.0, 0.0]])
+    points = np.array([[0.1, 0.0], [0.2, 0.0], [0.9, 0.0], [0.3, 0.0]])
+    result = class_area_shares(codes, np.array([0, 1]), points=points)
+    np.testing.assert_allclose(result["shares"], [0.75, 0.25])
+
+
+def test_gap_fraction_known_answers():
+    dense = RNG.uniform(0, 1, (2000, 2))
+    assert gap_fraction(dense)["fraction"] < 0.01
+    # Two tight clusters in opposite corners: most of the box is empty.
+    clusters = np.concatenate([RNG.normal(0, 0.02, (500, 2)), RNG.normal(1, 0.02, (500, 2))])
+    result = gap_fraction(clusters)
+    assert result["fraction"] > 0.9
+    assert result["far"].shape == (50 * 50,)
+
+
+def test_gap_fraction_is_scale_free():
+    codes = RNG.standard_normal((500, 2))
+    points = uniform_box_samples(codes, 2000, seed=1)
+    a = gap_fraction(codes, points=points)["fraction"]
+    b = gap_fraction(codes * 100, points=points * 100)["fraction"]
+    assert a == pytest.approx(b)
+
+
+def test_box_samples_and_grid_stay_in_the_box():
+    codes = np.array([[-1.0, 2.0], [3.0, 5.0], [0.0, 4.0]])
+    samples = uniform_box_samples(codes, 1000)
+    assert samples.shape == (1000, 2)
+    assert samples.min(0) == pytest.approx([-1, 2], abs=0.1) and np.all(samples.max(0) <= [3, 5])
+    grid = box_grid(codes, 4)
+    assert grid.shape == (16, 2) and grid.min(0).tolist() == [-1, 2]
+
+
+def test_digit_typicality_separates_digits_from_noise(mnist_subset):
+    m = mnist_subset
+    scorer = DigitTypicality().fit(m.x_train, m.y_train)
+    real = digit_likeness(scorer, m.x_test)
+    noise = digit_likeness(scorer, RNG.uniform(0, 1, (200, 28, 28)))
+    assert real["median_distance"] < 0.8 * noise["median_distance"]
+    assert (scorer.predict(m.x_test) == m.y_test).mean() > 0.85
+    np.testing.assert_allclose(real["class_shares"], 0.1, atol=0.03)
+    ones = digit_likeness(scorer, m.x_test[m.y_test == 1])
+    assert ones["class_shares"][1] > 0.75
+
+
+def test_reconstruction_error_is_summed_over_pixels():
+    images = np.zeros((3, 28, 28), "float32")
+    assert reconstruction_error(images, images + 0.5) == pytest.approx(784 * 0.25)
+
+
+@pytest.fixture(scope="module")
+def trained_vae():
+    keras.utils.set_random_seed(0)
+    images = np.random.default_rng(1).uniform(size=(64, 28, 28)).astype("float32") ** 4
+    vae = build_vae(latent_dim=2, hidden_units=(16,), seed=0)
+    vae.compile(optimizer=keras.optimizers.Adam(1e-2))
+    vae.fit(images, epochs=3, batch_size=16, verbose=0)
+    return vae, images
+
+
+def test_heldout_elbo_matches_evaluate(trained_vae):
+    vae, images = trained_vae
+    ours = heldout_elbo(vae, images, num_samples=20)
+    keras_result = vae.evaluate(images, batch_size=64, verbose=0, return_dict=True)
+    assert ours["kl"] == pytest.approx(keras_result["kl_loss"], rel=1e-4)
+    assert ours["reconstruction"] == pytest.approx(keras_result["reconstruction_loss"], rel=0.02)
+    assert ours["negative_elbo"] == pytest.approx(ours["reconstruction"] + ours["kl"])
+
+
+def test_importance_weighting_tightens_the_bound(trained_vae):
+    vae, images = trained_vae
+    elbo = -heldout_elbo(vae, images, num_samples=50)["negative_elbo"]
+    one = importance_weighted_log_likelihood(vae, images, num_samples=1, seed=3)
+    many = importance_weighted_log_likelihood(vae, images, num_samples=200, seed=3)
+    assert one == pytest.approx(elbo, abs=2.0)
+    assert many >= elbo - 0.5
+
+
+def test_kl_per_dimension_sums_to_kl(trained_vae):
+    vae, images = trained_vae
+    per_dim = kl_per_dimension(vae, images)
+    assert per_dim.shape == (2,)
+    assert per_dim.sum() == pytest.approx(heldout_elbo(vae, images)["kl"], rel=1e-5)
+
+
+def test_codes_of_a_real_model_can_be_scored(trained_vae):
+    vae, images = trained_vae
+    z_mean, _ = predict_in_batches(vae.encoder, images)
+    assert np.isfinite(centre_offset(z_mean))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: centre_offset(np.zeros(5)), "codes"),
+        (lambda: centre_offset(np.ones((4, 2))), "spread is 0"),
+        (lambda: centre_offset([[np.nan, 0.0], [1.0, 1.0]]), "finite"),
+        (lambda: class_area_shares(np.zeros((4, 2)), [0, 1]), "labels"),
+        (lambda: class_area_shares(RNG.normal(size=(4, 2)), [0, 1, 0, 1],
+                                   points=np.zeros((3, 3))), "points"),
+        (lambda: gap_fraction(RNG.normal(size=(4, 2)), radius_factor=0), "radius_factor=0"),
+        (lambda: box_grid(RNG.normal(size=(4, 3))), "2-D codes"),
+        (lambda: uniform_box_samples(RNG.normal(size=(4, 2)), 0), "num_samples=0"),
+        (lambda: DigitTypicality(num_components=0), "num_components=0"),
+        (lambda: DigitTypicality().distance(np.zeros((2, 784))), "not fitted"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_model_functions_need_a_vae():
+    with pytest.raises(TypeError, match="vae"):
+        heldout_elbo(build_autoencoder(latent_dim=2), np.zeros((2, 28, 28)))

@@ -1,0 +1,55 @@
+import keras
+import numpy as np
+import pytest
+from keras import ops
+
+from vaekit.layers import Sampling
+
+
+def test_sample_statistics_match_mean_and_standard_deviation():
+    z_mean = np.tile(np.array([[1.5, -2.0, 0.0]], dtype="float32"), (20_000, 1))
+    z_log_var = np.tile(np.array([[0.0, np.log(0.25), np.log(4.0)]], dtype="float32"), (20_000, 1))
+    z = ops.convert_to_numpy(Sampling(seed=1)([z_mean, z_log_var]))
+    np.testing.assert_allclose(z.mean(axis=0), [1.5, -2.0, 0.0], atol=0.05)
+    np.testing.assert_allclose(z.std(axis=0), [1.0, 0.5, 2.0], rtol=0.03)
+
+
+def test_same_seed_same_samples_and_successive_calls_differ():
+    inputs = [np.zeros((5, 2), "float32"), np.zeros((5, 2), "float32")]
+    first, second = Sampling(seed=7), Sampling(seed=7)
+    a, b = ops.convert_to_numpy(first(inputs)), ops.convert_to_numpy(second(inputs))
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, ops.convert_to_numpy(first(inputs)))
+
+
+def test_gradient_flows_through_the_sample():
+    import tensorflow as tf
+
+    z_mean = tf.Variable(np.zeros((4, 2), "float32"))
+    z_log_var = tf.Variable(np.zeros((4, 2), "float32"))
+    with tf.GradientTape() as tape:
+        z = Sampling(seed=0)([z_mean, z_log_var])
+        total = tf.reduce_sum(z)
+    grad_mean, grad_log_var = tape.gradient(total, [z_mean, z_log_var])
+    np.testing.assert_allclose(grad_mean.numpy(), 1.0)
+    epsilon = z.numpy()  # with mean 0 and sigma 1, z is epsilon itself
+    np.testing.assert_allclose(grad_log_var.numpy(), 0.5 * epsilon, rtol=1e-5)
+
+
+def test_config_round_trip_and_registration():
+    layer = Sampling(seed=3, name="sampler")
+    config = layer.get_config()
+    assert config["seed"] == 3
+    clone = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(layer))
+    assert isinstance(clone, Sampling) and clone.seed == 3 and clone.name == "sampler"
+
+
+@pytest.mark.parametrize("seed", ["1", 1.5, True])
+def test_bad_seed_is_named(seed):
+    with pytest.raises(TypeError, match="seed"):
+        Sampling(seed=seed)
+
+
+def test_bad_inputs_are_named():
+    with pytest.raises(ValueError, match=r"\[z_mean, z_log_var\]"):
+        Sampling()(np.zeros((2, 2), "float32"))

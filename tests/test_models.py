@@ -1,0 +1,185 @@
+import keras
+import numpy as np
+import pytest
+
+from vaekit.losses import bernoulli_reconstruction_loss, squared_error
+from vaekit.models import (
+    VAE,
+    Autoencoder,
+    build_autoencoder,
+    build_decoder,
+    build_encoder,
+    build_vae,
+    predict_in_batches,
+)
+
+
+@pytest.mark.parametrize("kind", ["dense", "conv"])
+def test_encoder_and_decoder_shapes(kind):
+    encoder = build_encoder(latent_dim=3, kind=kind)
+    decoder = build_decoder(latent_dim=3, kind=kind)
+    images = np.zeros((5, 28, 28), "float32")
+    codes = encoder(images)
+    assert tuple(codes.shape) == (5, 3)
+    assert tuple(decoder(codes).shape) == (5, 28, 28)
+    z_mean, z_log_var = build_encoder(latent_dim=3, kind=kind, variational=True)(images)
+    assert tuple(z_mean.shape) == tuple(z_log_var.shape) == (5, 3)
+
+
+def test_decoder_mirrors_encoder():
+    encoder = build_encoder(hidden_units=(128, 64), latent_dim=2)
+    decoder = build_decoder(hidden_units=(128, 64), latent_dim=2)
+    dense_in = [layer.units for layer in encoder.layers if isinstance(layer, keras.layers.Dense)]
+    dense_out = [layer.units for layer in decoder.layers if isinstance(layer, keras.layers.Dense)]
+    assert dense_in == [128, 64, 2]
+    assert dense_out == [64, 128, 784]
+
+
+def test_linear_autoencoder_has_no_nonlinearity():
+    model = build_autoencoder(latent_dim=4, linear=True)
+    x = np.random.default_rng(0).normal(size=(6, 28, 28)).astype("float32")
+    # A linear map: f(a + b) - f(0) == (f(a) - f(0)) + (f(b) - f(0)).
+    f = lambda v: predict_in_batches(model, v)  # noqa: E731
+    zero = np.zeros_like(x[:3])
+    np.testing.assert_allclose(
+        f(x[:3] + x[3:]) - f(zero), (f(x[:3]) - f(zero)) + (f(x[3:]) - f(zero)), atol=1e-4
+    )
+
+
+def test_autoencoder_fit_lowers_loss(tiny_images):
+    model = build_autoencoder(latent_dim=4, hidden_units=(32,))
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss=squared_error)
+    history = model.fit(tiny_images, tiny_images, epochs=5, batch_size=8, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_vae_fit_lowers_loss_and_reports_its_parts(tiny_images):
+    vae = build_vae(latent_dim=2, hidden_units=(32,), seed=0)
+    vae.compile(optimizer=keras.optimizers.Adam(1e-2))
+    history = vae.fit(tiny_images, epochs=5, batch_size=8, verbose=0).history
+    assert {"loss", "reconstruction_loss", "kl_loss"} <= set(history)
+    assert history["loss"][-1] < history["loss"][0]
+    np.testing.assert_allclose(
+        history["loss"][-1], history["reconstruction_loss"][-1] + history["kl_loss"][-1], rtol=1e-4
+    )
+
+
+def test_evaluate_includes_the_kl(tiny_images):
+    vae = build_vae(latent_dim=2, hidden_units=(32,), seed=0)
+    vae.compile(optimizer="adam")
+    result = vae.evaluate(tiny_images, batch_size=32, verbose=0, return_dict=True)
+    assert result["kl_loss"] > 0
+    assert result["loss"] == pytest.approx(result["reconstruction_loss"] + result["kl_loss"], 1e-4)
+    z_mean, z_log_var = predict_in_batches(vae.encoder, tiny_images)
+    expected_kl = np.mean(0.5 * np.sum(z_mean**2 + np.exp(z_log_var) - z_log_var - 1, axis=1))
+    assert result["kl_loss"] == pytest.approx(expected_kl, rel=1e-4)
+
+
+def test_kl_weight_scales_the_kl_term(tiny_images):
+    vae = build_vae(latent_dim=2, hidden_units=(16,), kl_weight=3.0, seed=0)
+    vae.compile(optimizer="adam")
+    result = vae.evaluate(tiny_images, batch_size=32, verbose=0, return_dict=True)
+    expected = result["reconstruction_loss"] + 3.0 * result["kl_loss"]
+    assert result["loss"] == pytest.approx(expected, rel=1e-4)
+
+
+def test_reconstruction_loss_is_summed_over_pixels(tiny_images):
+    vae = build_vae(latent_dim=2, hidden_units=(16,), seed=0)
+    vae.compile(optimizer="adam")
+    result = vae.evaluate(tiny_images, batch_size=32, verbose=0, return_dict=True)
+    outputs = vae(tiny_images)
+    per_image = bernoulli_reconstruction_loss(tiny_images, outputs["reconstruction"])
+    assert result["reconstruction_loss"] > 400  # ~ 784 pixels × ~0.7 nats, not ~0.7
+    assert float(np.mean(keras.ops.convert_to_numpy(per_image))) > 400
+
+
+@pytest.mark.parametrize("frozen", ["encoder", "decoder"])
+def test_one_half_can_be_frozen(tiny_images, frozen):
+    vae = build_vae(latent_dim=2, hidden_units=(16,), seed=0)
+    getattr(vae, frozen).trainable = False
+    vae.compile(optimizer=keras.optimizers.Adam(1e-2))
+    other = "decoder" if frozen == "encoder" else "encoder"
+    frozen_before = [w.copy() for w in getattr(vae, frozen).get_weights()]
+    other_before = [w.copy() for w in getattr(vae, other).get_weights()]
+    vae.fit(tiny_images, epochs=2, batch_size=8, verbose=0)
+    for before, after in zip(frozen_before, getattr(vae, frozen).get_weights(), strict=True):
+        np.testing.assert_array_equal(before, after)
+    changed = [
+        not np.array_equal(b, a)
+        for b, a in zip(other_before, getattr(vae, other).get_weights(), strict=True)
+    ]
+    assert any(changed)
+
+
+@pytest.mark.parametrize("kind", ["dense", "conv"])
+def test_vae_keras_round_trip_is_identical(tmp_path, tiny_images, kind):
+    vae = build_vae(latent_dim=2, kind=kind, hidden_units=(16,), filters=(4, 8), seed=5)
+    vae.compile(optimizer="adam")
+    vae.fit(tiny_images, epochs=1, batch_size=16, verbose=0)
+    path = tmp_path / "vae.keras"
+    vae.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    assert isinstance(loaded, VAE) and loaded.kl_weight == vae.kl_weight
+    for a, b in zip(predict_in_batches(vae.encoder, tiny_images),
+                    predict_in_batches(loaded.encoder, tiny_images), strict=True):
+        np.testing.assert_array_equal(a, b)
+    z = np.random.default_rng(0).normal(size=(8, 2)).astype("float32")
+    np.testing.assert_array_equal(
+        predict_in_batches(vae.decoder, z), predict_in_batches(loaded.decoder, z)
+    )
+    result = loaded.evaluate(tiny_images, verbose=0, return_dict=True)
+    assert {"reconstruction_loss", "kl_loss"} <= set(result)
+
+
+@pytest.mark.parametrize("linear", [False, True])
+def test_autoencoder_keras_round_trip_is_identical(tmp_path, tiny_images, linear):
+    model = build_autoencoder(latent_dim=3, hidden_units=(16,), linear=linear)
+    model.compile(optimizer="adam", loss=squared_error)
+    model.fit(tiny_images, tiny_images, epochs=1, verbose=0)
+    model.save(tmp_path / "ae.keras")
+    loaded = keras.saving.load_model(tmp_path / "ae.keras", safe_mode=True)
+    assert isinstance(loaded, Autoencoder)
+    np.testing.assert_array_equal(
+        predict_in_batches(model, tiny_images), predict_in_batches(loaded, tiny_images)
+    )
+
+
+def test_vae_call_returns_its_parts(tiny_images):
+    outputs = build_vae(latent_dim=3, hidden_units=(8,))(tiny_images[:4])
+    assert set(outputs) == {"reconstruction", "z_mean", "z_log_var", "z"}
+    assert tuple(outputs["reconstruction"].shape) == (4, 28, 28)
+
+
+def test_predict_in_batches_keeps_structure_and_order(tiny_images):
+    encoder = build_encoder(latent_dim=2, hidden_units=(8,), variational=True)
+    whole = [keras.ops.convert_to_numpy(t) for t in encoder(tiny_images)]
+    batched = predict_in_batches(encoder, tiny_images, batch_size=5)
+    for a, b in zip(whole, batched, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: build_encoder(latent_dim=0), "latent_dim=0"),
+        (lambda: build_encoder(latent_dim=2.5), "latent_dim=2.5"),
+        (lambda: build_encoder(hidden_units=256), "hidden_units=256"),
+        (lambda: build_encoder(kind="rnn"), "kind='rnn'"),
+        (lambda: build_encoder(input_shape=(30, 30), kind="conv"), "divisible by 4"),
+        (lambda: build_decoder(output_shape="28x28"), "output_shape='28x28'"),
+        (lambda: build_autoencoder(linear=True, kind="conv"), "kind='conv'"),
+        (lambda: build_vae(kl_weight=-1.0), "kl_weight=-1.0"),
+        (lambda: VAE(build_encoder(variational=True), build_decoder(), reconstruction="l1"),
+         "reconstruction='l1'"),
+        (lambda: predict_in_batches(build_encoder(), np.zeros((2, 28, 28)), batch_size=0),
+         "batch_size=0"),
+    ],
+)
+def test_bad_arguments_are_named(call, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call()
+
+
+def test_non_model_halves_are_rejected():
+    with pytest.raises(TypeError, match="encoder"):
+        Autoencoder("encoder", build_decoder())

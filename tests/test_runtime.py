@@ -1,0 +1,23 @@
+import pytest
+
+from vaekit.runtime import FAST_MODE_VARIABLE, choose, is_fast_mode
+
+
+@pytest.mark.parametrize(
+    "value, expected", [("1", True), ("true", True), ("0", False), ("", False)]
+)
+def test_fast_mode_reads_the_environment(monkeypatch, value, expected):
+    monkeypatch.setenv(FAST_MODE_VARIABLE, value)
+    assert is_fast_mode() is expected
+    assert choose(full="full", fast="fast") == ("fast" if expected else "full")
+
+
+def test_unset_means_full_mode(monkeypatch):
+    monkeypatch.delenv(FAST_MODE_VARIABLE, raising=False)
+    assert choose(full=30, fast=2) == 30
+
+
+def test_bad_value_names_the_variable(monkeypatch):
+    monkeypatch.setenv(FAST_MODE_VARIABLE, "maybe")
+    with pytest.raises(ValueError, match="VAEKIT_FAST.*maybe"):
+        is_fast_mode()
