@@ -61,7 +61,7 @@ def test_gaussian_grid_is_finite_and_symmetric():
 def test_tile_images_layout():
     mosaic = plotting.tile_images(np.zeros((5, 2, 3)), ncols=2)
     assert mosaic.shape == (3 * 3 - 1, 2 * 4 - 1)
-    assert mosaic[0, 0] == 0 and mosaic[2, 0] == 1  # images, then a 1-pixel white gap
+    assert mosaic[0, 0] == 0 and mosaic[2, 0] == plotting.TILE_GAP_VALUE  # image, then a gap
 
 
 def test_sample_prior_shape(decoder):

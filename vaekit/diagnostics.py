@@ -78,6 +78,27 @@ def uniform_box_samples(codes, num_samples: int = 10_000, *, seed: int = 0) -> n
     return rng.uniform(low, high, size=(num_samples, codes.shape[1]))
 
 
+def fitted_gaussian_samples(codes, num_samples: int = 10_000, *, seed: int = 0) -> np.ndarray:
+    """Points drawn from a Gaussian fitted to the codes: their mean and full covariance.
+
+    A sampler for a plain autoencoder of any latent size: it matches the codes' centre, scale
+    and correlations, but not their shape (clusters and the gaps between them).
+
+    Args:
+        codes: `(num_codes, latent_dim)`.
+        num_samples: number of points.
+        seed: seed of the random generator.
+
+    Returns:
+        `(num_samples, latent_dim)`.
+    """
+    codes = _as_codes(codes)
+    _check_positive_int("num_samples", num_samples)
+    rng = np.random.default_rng(seed)
+    covariance = np.atleast_2d(np.cov(codes, rowvar=False))
+    return rng.multivariate_normal(codes.mean(axis=0), covariance, size=num_samples)
+
+
 def box_grid(codes, grid_size: int = 50) -> np.ndarray:
     """A regular `grid_size × grid_size` grid over the bounding box of 2-D codes, `(n², 2)`."""
     codes = _as_codes(codes)

@@ -7,6 +7,8 @@ larger figure. Colours for the ten digit classes come from Paul Tol's colour-bli
 
 from __future__ import annotations
 
+import inspect
+
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy.stats import norm
@@ -20,6 +22,7 @@ CLASS_COLOURS = (
 CLASS_MARKERS = ("o", "s", "^", "v", "D", "P", "X", "<", ">", "*")
 FIT_COLOURS = ("#CC3311", "#009988", "#0077BB", "#EE7733")
 LOSS_LABEL = "nats per image"
+TILE_GAP_VALUE = 0.25  # the 1-pixel gap between tiled images: light grey under "gray_r"
 
 
 def _axes(ax, figsize=(6, 5)):
@@ -71,7 +74,11 @@ def plot_latent_scatter(codes, labels, *, dims=(0, 1), ax=None, title=None, poin
 
 
 def tile_images(images, ncols: int) -> np.ndarray:
-    """Arrange `(n, h, w)` images in a mosaic `(rows * h, ncols * w)` with 1-pixel gaps."""
+    """Arrange `(n, h, w)` images in a mosaic with 1-pixel light-grey gaps between them.
+
+    Returns:
+        `(rows * (h + 1) - 1, ncols * (w + 1) - 1)` with `rows = ceil(n / ncols)`.
+    """
     images = np.asarray(images)
     _check_positive_int("ncols", ncols)
     if images.ndim != 3 or len(images) == 0:
@@ -80,7 +87,9 @@ def tile_images(images, ncols: int) -> np.ndarray:
         )
     n, height, width = images.shape
     rows = -(-n // ncols)
-    mosaic = np.ones((rows * (height + 1) - 1, ncols * (width + 1) - 1), dtype=np.float32)
+    mosaic = np.full(
+        (rows * (height + 1) - 1, ncols * (width + 1) - 1), TILE_GAP_VALUE, dtype=np.float32
+    )
     for index, image in enumerate(images):
         top, left = (index // ncols) * (height + 1), (index % ncols) * (width + 1)
         mosaic[top : top + height, left : left + width] = image
@@ -249,6 +258,88 @@ def plot_curve_fits(points, fits, *, ax=None, title=None):
         ax.plot(curve[:, 0], curve[:, 1], lw=2.5, color=colour, label=name)
     ax.set_aspect("equal")
     ax.legend(fontsize="small")
+    if title:
+        ax.set_title(title)
+    return figure
+
+
+def plot_class_shares(shares, *, classes=None, ax=None, title=None):
+    """Grouped bars of class shares, one group per class, with the even share dashed.
+
+    Args:
+        shares: `{name: (num_classes,) shares}`, each summing to 1, e.g.
+            `class_area_shares(...)["shares"]` or `digit_likeness(...)["class_shares"]`.
+        classes: `(num_classes,)` labels for the x axis; default `0 .. num_classes - 1`.
+    """
+    if not isinstance(shares, dict) or not shares:
+        raise ValueError("`shares` must be a non-empty dict {name: (num_classes,) shares}.")
+    arrays = {name: np.asarray(values, dtype=float) for name, values in shares.items()}
+    sizes = {values.shape for values in arrays.values()}
+    if len(sizes) != 1 or len(next(iter(sizes))) != 1:
+        raise ValueError(
+            f"Every entry of `shares` must be 1-D with the same length. Received shapes: "
+            f"{sorted(sizes)}"
+        )
+    if len(arrays) > len(FIT_COLOURS):
+        raise ValueError(
+            f"`shares` can hold at most {len(FIT_COLOURS)} entries. Received: {len(arrays)}"
+        )
+    num_classes = next(iter(sizes))[0]
+    classes = np.arange(num_classes) if classes is None else np.asarray(classes)
+    if classes.shape != (num_classes,):
+        raise ValueError(
+            f"`classes` must have shape ({num_classes},). Received: classes.shape={classes.shape}"
+        )
+    figure, ax = _axes(ax, figsize=(7, 3.5))
+    width = 0.8 / len(arrays)
+    positions = np.arange(num_classes)
+    for index, ((name, values), colour) in enumerate(zip(arrays.items(), FIT_COLOURS,
+                                                         strict=False)):
+        ax.bar(positions + (index - (len(arrays) - 1) / 2) * width, values, width,
+               color=colour, label=name)
+    ax.axhline(1 / num_classes, color="black", ls="--", lw=1, label="even share")
+    ax.set_xticks(positions, [str(c) for c in classes])
+    ax.set_xlabel("digit")
+    ax.set_ylabel("share")
+    ax.legend(fontsize="small")
+    if title:
+        ax.set_title(title)
+    return figure
+
+
+def plot_typicality(distances, *, references=None, ax=None, title=None):
+    """Box plots of `DigitTypicality` distances, one per named set of images.
+
+    Lower is more digit-like. The boxes span the middle half of each set, whiskers the 5th to
+    95th percentiles; outliers are not drawn.
+
+    Args:
+        distances: `{name: (n,) distances}`, drawn top to bottom in the dict's order.
+        references: optional `{name: value}`, e.g. the medians for real digits and for noise,
+            drawn as labelled vertical dashed lines.
+    """
+    if not isinstance(distances, dict) or not distances:
+        raise ValueError("`distances` must be a non-empty dict {name: (n,) distances}.")
+    arrays = [np.asarray(values, dtype=float).reshape(-1) for values in distances.values()]
+    if any(len(values) == 0 for values in arrays):
+        raise ValueError("Every entry of `distances` must hold at least one value.")
+    names = list(distances)
+    figure, ax = _axes(ax, figsize=(7, 0.5 * len(names) + 1.5))
+    positions = np.arange(len(names))[::-1]
+    # `orientation` replaced `vert` in Matplotlib 3.10; keep both working.
+    horizontal = (
+        {"orientation": "horizontal"}
+        if "orientation" in inspect.signature(ax.boxplot).parameters
+        else {"vert": False}
+    )
+    ax.boxplot(arrays, positions=positions, whis=(5, 95), showfliers=False, widths=0.6,
+               medianprops={"color": "black"}, **horizontal)
+    ax.set_yticks(positions, names)
+    for (name, value), colour in zip((references or {}).items(), FIT_COLOURS, strict=False):
+        ax.axvline(value, color=colour, ls="--", lw=1.5, label=f"{name} (median {value:.1f})")
+    if references:
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_xlabel("distance to the nearest digit class (lower = more digit-like)")
     if title:
         ax.set_title(title)
     return figure
