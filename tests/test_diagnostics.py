@@ -8,6 +8,7 @@ from vaekit.diagnostics import (
     centre_offset,
     class_area_shares,
     digit_likeness,
+    fitted_gaussian_samples,
     gap_fraction,
     heldout_elbo,
     importance_weighted_log_likelihood,
@@ -154,3 +155,34 @@ def test_bad_input_gets_a_clear_error(call, message):
 def test_model_functions_need_a_vae():
     with pytest.raises(TypeError, match="vae"):
         heldout_elbo(build_autoencoder(latent_dim=2), np.zeros((2, 28, 28)))
+
+
+def test_fitted_gaussian_samples_match_mean_and_covariance():
+    covariance = np.array([[4.0, 1.5], [1.5, 1.0]])
+    codes = np.random.default_rng(2).multivariate_normal([10.0, -3.0], covariance, size=20_000)
+    samples = fitted_gaussian_samples(codes, 40_000, seed=1)
+    assert samples.shape == (40_000, 2)
+    np.testing.assert_allclose(samples.mean(axis=0), codes.mean(axis=0), atol=0.05)
+    np.testing.assert_allclose(
+        np.cov(samples, rowvar=False), np.cov(codes, rowvar=False), rtol=0.05, atol=0.03
+    )
+
+
+def test_fitted_gaussian_samples_are_seeded_and_work_in_one_dimension():
+    codes = RNG.normal(size=(50, 1))
+    a = fitted_gaussian_samples(codes, 10, seed=3)
+    np.testing.assert_array_equal(a, fitted_gaussian_samples(codes, 10, seed=3))
+    assert a.shape == (10, 1)
+    assert not np.array_equal(a, fitted_gaussian_samples(codes, 10, seed=4))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: fitted_gaussian_samples(np.zeros(5)), "codes"),
+        (lambda: fitted_gaussian_samples(RNG.normal(size=(4, 2)), 0), "num_samples=0"),
+    ],
+)
+def test_fitted_gaussian_samples_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -95,3 +95,38 @@ def test_history_labels_are_in_nats():
 def test_bad_input_gets_a_clear_error(decoder, call, message):
     with pytest.raises(ValueError, match=message):
         call(decoder)
+
+
+def test_plot_class_shares_draws_one_bar_per_class_and_entry():
+    figure, ax = plt.subplots()
+    shares = {"area": np.full(10, 0.1), "decoded": np.arange(10) / 45}
+    assert plotting.plot_class_shares(shares, ax=ax, title="shares") is figure
+    assert len(ax.patches) == 20
+    assert [t.get_text() for t in ax.get_xticklabels()] == [str(i) for i in range(10)]
+    assert ax.get_lines()[0].get_ydata()[0] == pytest.approx(0.1)  # the even share
+
+
+def test_plot_typicality_draws_boxes_and_references():
+    figure, ax = plt.subplots()
+    distances = {"reconstructions": RNG.normal(3, 1, 100), "generated": RNG.normal(5, 1, 50)}
+    result = plotting.plot_typicality(distances, references={"real digits": 6.1}, ax=ax)
+    assert result is figure
+    heights = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks(), strict=True)}
+    assert heights["reconstructions"] > heights["generated"]  # drawn top to bottom
+    assert "real digits (median 6.1)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert plotting.plot_typicality({"only": [1.0, 2.0]}).axes[0].get_legend() is None
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plotting.plot_class_shares({}), "non-empty"),
+        (lambda: plotting.plot_class_shares({"a": np.ones(3), "b": np.ones(4)}), "same length"),
+        (lambda: plotting.plot_class_shares({"a": np.ones(3)}, classes=[0, 1]), "classes"),
+        (lambda: plotting.plot_typicality([1, 2]), "dict"),
+        (lambda: plotting.plot_typicality({"a": []}), "at least one"),
+    ],
+)
+def test_plots_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
