@@ -1,0 +1,117 @@
+"""Run every benchmark part in one process and write `benchmarks/RESULTS.md`.
+
+    python -m benchmarks.run_all                  # everything (~15 min on 2 CPU cores)
+    python -m benchmarks.run_all --skip-lessons   # without the notebook runs
+    python -m benchmarks.run_all --tiny --output /tmp/RESULTS.md   # smoke run
+
+Every figure is a ratio of two measurements taken in this same run, so results from
+different machines can be compared. Parts: 1 throughput, 2 overhead, 3 time-to-quality,
+4 lessons, 5 quality table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import time
+from pathlib import Path
+
+import keras
+
+from benchmarks import lessons, overhead, quality, throughput, time_to_quality
+from benchmarks.common import load_data, machine_info, markdown_table
+
+LOADED_THRESHOLD = 0.5  # 1-minute load average above which timings are flagged
+
+
+def _headline(results: dict) -> str:
+    """The summary table: one row per goal, with the measured ratio."""
+    rows = []
+    if "throughput" in results:
+        dense = results["throughput"]["rows"][0]
+        rows.append(["1. dense VAE train FLOP/s ÷ matmul FLOP/s", "≥ 0.7",
+                     f"{dense['ratio']:.2f}"])
+    if "overhead" in results:
+        rows.append(["2. vaekit VAE ÷ hand-written VAE, examples/s", "≥ 0.95",
+                     f"{results['overhead']['ratio']:.2f}"])
+    if "time_to_quality" in results:
+        for name, r in results["time_to_quality"]["recipes"].items():
+            value = f"{r['ratio']:.3f}" if r["reached"] else f"not reached ({r['ratio']:.3f})"
+            rows.append([f"3. time to keras.io example's −ELBO ({name})", "≤ 0.1", value])
+    if "lessons" in results:
+        r = results["lessons"]
+        rows.append(["4. all lessons, full mode, seconds ÷ 600 s", "≤ 1",
+                     f"{r['full_total_seconds'] / lessons.FULL_TOTAL_GOAL_SECONDS:.2f}"])
+        rows.append(["4. largest notebook peak RSS ÷ 1.5 GB", "≤ 1",
+                     f"{r['max_peak_rss_mb'] / lessons.PEAK_GOAL_MB:.2f}"])
+    return markdown_table(["figure", "goal", "measured"], rows)
+
+
+def write_results(path: Path, results: dict, info: dict, data, seconds: float,
+                  sections: list[str], note: str | None) -> None:
+    """Write the markdown report: header, machine, headline table, then each part."""
+    load = info["load_average"]
+    header = [
+        "# Benchmark results",
+        "",
+        f"Written by `python -m benchmarks.run_all` on "
+        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC in "
+        f"{seconds / 60:.1f} min. Every figure is a ratio of measurements from this run.",
+        "",
+        f"- Machine: {info['cores']} CPU cores, {info['cpu']}, no GPU",
+        f"- Python {info['python']}, TensorFlow {info['tensorflow']}, Keras {info['keras']} "
+        f"({info['backend']} backend), NumPy {info['numpy']}",
+        f"- Data: {data.description}",
+    ]
+    if load is not None:
+        values = ", ".join(f"{v:.2f}" for v in load)
+        header.append(f"- Load average at start (1/5/15 min): {values}")
+        if load[0] > LOADED_THRESHOLD:
+            header.append("- **The machine was busy with other work at the start of this run: "
+                          "absolute timings are pessimistic and ratios noisier than usual.**")
+    if note:
+        header.append(f"- Note: {note}")
+    body = "\n\n".join(["\n".join(header), "## Headline", _headline(results), *sections])
+    path.write_text(body.rstrip() + "\n")
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the parts, print each section as it finishes, write the report; return results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="tiny sizes: a smoke run")
+    parser.add_argument("--skip-lessons", action="store_true",
+                        help="do not run the lesson notebooks (part 4)")
+    parser.add_argument("--notebooks", nargs="*", type=Path,
+                        help="notebooks for part 4 (default: notebooks/NN_*.ipynb)")
+    parser.add_argument("--output", type=Path, default=Path(__file__).with_name("RESULTS.md"))
+    parser.add_argument("--note", help="a line to add to the report's header")
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    info = machine_info()
+    keras.utils.set_random_seed(0)
+    data = load_data(tiny=args.tiny)
+    results, sections = {}, []
+    parts = [("throughput", throughput), ("overhead", overhead),
+             ("time_to_quality", time_to_quality), ("quality", quality)]
+    for name, module in parts:
+        part_start = time.perf_counter()
+        results[name] = module.run(data, tiny=args.tiny)
+        sections.append(module.report(results[name]))
+        print(sections[-1], f"[{name}: {time.perf_counter() - part_start:.0f} s]\n", flush=True)
+    notebooks = args.notebooks if args.notebooks is not None else lessons.lesson_notebooks()
+    if args.skip_lessons or not notebooks:
+        sections.insert(3, "## 4. Lessons\n\nNot run in this report (`--skip-lessons` or no "
+                           "notebooks found).\n")
+    else:
+        results["lessons"] = lessons.run(notebooks)
+        sections.insert(3, lessons.report(results["lessons"]))
+        print(sections[3], flush=True)
+    seconds = time.perf_counter() - start
+    write_results(args.output, results, info, data, seconds, sections, args.note)
+    print(f"Wrote {args.output} ({seconds / 60:.1f} min).")
+    return results
+
+
+if __name__ == "__main__":
+    main()
