@@ -38,7 +38,7 @@ def run(data, *, tiny: bool = False) -> dict:
         warm_up(model, x, BATCH_SIZE)
         timers[name] = EpochTimer()
     names = list(models)
-    for round_ in range(2 if tiny else 4):
+    for round_ in range(2 if tiny else 6):
         for name in names if round_ % 2 == 0 else reversed(names):
             models[name].fit(x, epochs=1 if tiny else 2, batch_size=BATCH_SIZE, verbose=0,
                              callbacks=[timers[name]])

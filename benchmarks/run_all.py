@@ -1,6 +1,6 @@
 """Run every benchmark part in one process and write `benchmarks/RESULTS.md`.
 
-    python -m benchmarks.run_all                  # everything (~15 min on 2 CPU cores)
+    python -m benchmarks.run_all                  # everything (~10 min on 2 CPU cores)
     python -m benchmarks.run_all --skip-lessons   # without the notebook runs
     python -m benchmarks.run_all --tiny --output /tmp/RESULTS.md   # smoke run
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import time
 from pathlib import Path
 
@@ -69,6 +70,9 @@ def write_results(path: Path, results: dict, info: dict, data, seconds: float,
         if load[0] > LOADED_THRESHOLD:
             header.append("- **The machine was busy with other work at the start of this run: "
                           "absolute timings are pessimistic and ratios noisier than usual.**")
+    if hasattr(os, "getloadavg"):
+        values = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+        header.append(f"- Load average at the end (1/5/15 min, this run included): {values}")
     if note:
         header.append(f"- Note: {note}")
     body = "\n\n".join(["\n".join(header), "## Headline", _headline(results), *sections])
