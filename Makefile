@@ -12,8 +12,11 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[cpu,dev]"
 	touch $(INSTALLED)
 
+# Jupyter refuses to start as root (containers, some classroom VMs) unless told it may.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(INSTALLED)  ## open the lessons in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
 test: $(INSTALLED)  ## lint, unit tests, and every notebook executed in fast mode (offline)
 	$(BIN)/ruff check vaekit tests scripts benchmarks notebooks
