@@ -2,6 +2,7 @@
 
     python scripts/run_notebooks.py notebooks/*.ipynb          # full mode, refresh outputs
     python scripts/run_notebooks.py --fast --no-write notebooks/*.ipynb
+    python scripts/run_notebooks.py --fast --no-write --seed 1 notebooks/*.ipynb  # another seed
 
 Each notebook runs in its own child process, so the reported peak memory (the kernel's
 maximum resident set size) belongs to that notebook alone. Volatile metadata (execution
@@ -43,9 +44,9 @@ def execute(path: Path, write: bool) -> None:
         nbformat.write(notebook, path)
 
 
-def measure(path: Path, fast: bool, write: bool) -> dict:
+def measure(path: Path, fast: bool, write: bool, seed: int = 0) -> dict:
     """Execute `path` in a child process; return wall time (s) and the kernel's peak RSS (MB)."""
-    env = dict(os.environ, VAEKIT_FAST="1" if fast else "0")
+    env = dict(os.environ, VAEKIT_FAST="1" if fast else "0", VAEKIT_SEED=str(seed))
     command = [sys.executable, __file__, "--child", str(path)] + ([] if write else ["--no-write"])
     start = time.perf_counter()
     child = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -61,6 +62,7 @@ def main() -> None:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--fast", action="store_true", help="set VAEKIT_FAST=1")
     parser.add_argument("--no-write", action="store_true", help="do not save outputs")
+    parser.add_argument("--seed", type=int, default=0, help="set VAEKIT_SEED (default 0)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -69,8 +71,9 @@ def main() -> None:
         print(json.dumps({"peak_rss_mb": peak_kb / 1024}))
         return
     for path in args.notebooks:
-        result = measure(path, fast=args.fast, write=not args.no_write)
-        print(f"{result['notebook']} [{result['mode']}]: {result['seconds']:.0f} s, "
+        result = measure(path, fast=args.fast, write=not args.no_write, seed=args.seed)
+        print(f"{result['notebook']} [{result['mode']}, seed {args.seed}]: "
+              f"{result['seconds']:.0f} s, "
               f"peak RSS {result['peak_rss_mb']:.0f} MB", flush=True)
 
 

@@ -8,15 +8,15 @@ from vaekit.diagnostics import (
     centre_offset,
     class_area_shares,
     digit_likeness,
-    fitted_gaussian_samples,
     gap_fraction,
     heldout_elbo,
     importance_weighted_log_likelihood,
+    interpolation_smoothness,
     kl_per_dimension,
     reconstruction_error,
-    uniform_box_samples,
 )
 from vaekit.models import build_autoencoder, build_vae, predict_in_batches
+from vaekit.samplers import BoxSampler
 
 RNG = np.random.default_rng(0)
 
@@ -58,7 +58,7 @@ def test_gap_fraction_known_answers():
 
 def test_gap_fraction_is_scale_free():
     codes = RNG.standard_normal((500, 2))
-    points = uniform_box_samples(codes, 2000, seed=1)
+    points = BoxSampler().fit(codes).sample(2000, seed=1)
     a = gap_fraction(codes, points=points)["fraction"]
     b = gap_fraction(codes * 100, points=points * 100)["fraction"]
     assert a == pytest.approx(b)
@@ -66,7 +66,7 @@ def test_gap_fraction_is_scale_free():
 
 def test_box_samples_and_grid_stay_in_the_box():
     codes = np.array([[-1.0, 2.0], [3.0, 5.0], [0.0, 4.0]])
-    samples = uniform_box_samples(codes, 1000)
+    samples = BoxSampler().fit(codes).sample(1000)
     assert samples.shape == (1000, 2)
     assert samples.min(0) == pytest.approx([-1, 2], abs=0.1) and np.all(samples.max(0) <= [3, 5])
     grid = box_grid(codes, 4)
@@ -142,7 +142,6 @@ def test_codes_of_a_real_model_can_be_scored(trained_vae):
                                    points=np.zeros((3, 3))), "points"),
         (lambda: gap_fraction(RNG.normal(size=(4, 2)), radius_factor=0), "radius_factor=0"),
         (lambda: box_grid(RNG.normal(size=(4, 3))), "2-D codes"),
-        (lambda: uniform_box_samples(RNG.normal(size=(4, 2)), 0), "num_samples=0"),
         (lambda: DigitTypicality(num_components=0), "num_components=0"),
         (lambda: DigitTypicality().distance(np.zeros((2, 784))), "not fitted"),
     ],
@@ -157,32 +156,31 @@ def test_model_functions_need_a_vae():
         heldout_elbo(build_autoencoder(latent_dim=2), np.zeros((2, 28, 28)))
 
 
-def test_fitted_gaussian_samples_match_mean_and_covariance():
-    covariance = np.array([[4.0, 1.5], [1.5, 1.0]])
-    codes = np.random.default_rng(2).multivariate_normal([10.0, -3.0], covariance, size=20_000)
-    samples = fitted_gaussian_samples(codes, 40_000, seed=1)
-    assert samples.shape == (40_000, 2)
-    np.testing.assert_allclose(samples.mean(axis=0), codes.mean(axis=0), atol=0.05)
-    np.testing.assert_allclose(
-        np.cov(samples, rowvar=False), np.cov(codes, rowvar=False), rtol=0.05, atol=0.03
-    )
+def _linear_decoder(weights):
+    inputs = keras.Input((2,))
+    outputs = keras.layers.Dense(weights.shape[1], use_bias=False, trainable=False)
+    model = keras.Model(inputs, outputs(inputs))
+    outputs.set_weights([weights])
+    return model
 
 
-def test_fitted_gaussian_samples_are_seeded_and_work_in_one_dimension():
-    codes = RNG.normal(size=(50, 1))
-    a = fitted_gaussian_samples(codes, 10, seed=3)
-    np.testing.assert_array_equal(a, fitted_gaussian_samples(codes, 10, seed=3))
-    assert a.shape == (10, 1)
-    assert not np.array_equal(a, fitted_gaussian_samples(codes, 10, seed=4))
+def test_interpolation_smoothness_known_answers():
+    codes = RNG.normal(size=(100, 2))
+    linear = interpolation_smoothness(_linear_decoder(RNG.normal(size=(2, 20))), codes, steps=11)
+    assert linear["largest_step_share"] == pytest.approx(0.1, abs=1e-4)  # an even morph
+    assert linear["path_ratio"] == pytest.approx(1.0, abs=1e-4)
+
+    def step_decoder(z):  # an image that flips at z[0] = 0: a jump between two digits
+        return keras.ops.cast(z[:, :1] > 0, "float32") * keras.ops.ones((1, 20))
+
+    inputs = keras.Input((2,))
+    jumpy = keras.Model(inputs, keras.layers.Lambda(step_decoder)(inputs))
+    jump = interpolation_smoothness(jumpy, codes, steps=11)
+    assert jump["largest_step_share"] == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize(
-    "call, message",
-    [
-        (lambda: fitted_gaussian_samples(np.zeros(5)), "codes"),
-        (lambda: fitted_gaussian_samples(RNG.normal(size=(4, 2)), 0), "num_samples=0"),
-    ],
-)
-def test_fitted_gaussian_samples_bad_input(call, message):
-    with pytest.raises(ValueError, match=message):
-        call()
+def test_interpolation_smoothness_of_a_constant_decoder_is_undefined():
+    inputs = keras.Input((2,))
+    constant = keras.Model(inputs, keras.layers.Dense(20, kernel_initializer="zeros")(inputs))
+    result = interpolation_smoothness(constant, RNG.normal(size=(50, 2)))
+    assert np.isnan(result["largest_step_share"])  # so no claim "smoother than" can pass

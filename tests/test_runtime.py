@@ -1,6 +1,6 @@
 import pytest
 
-from vaekit.runtime import FAST_MODE_VARIABLE, choose, is_fast_mode
+from vaekit.runtime import FAST_MODE_VARIABLE, choose, is_fast_mode, lesson_seed
 
 
 @pytest.mark.parametrize(
@@ -21,3 +21,13 @@ def test_bad_value_names_the_variable(monkeypatch):
     monkeypatch.setenv(FAST_MODE_VARIABLE, "maybe")
     with pytest.raises(ValueError, match="VAEKIT_FAST.*maybe"):
         is_fast_mode()
+
+
+def test_lesson_seed(monkeypatch):
+    monkeypatch.delenv("VAEKIT_SEED", raising=False)
+    assert lesson_seed() == 0
+    monkeypatch.setenv("VAEKIT_SEED", " 2 ")
+    assert lesson_seed() == 2
+    monkeypatch.setenv("VAEKIT_SEED", "-1")
+    with pytest.raises(ValueError, match="VAEKIT_SEED='-1'"):
+        lesson_seed()

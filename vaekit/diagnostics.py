@@ -7,7 +7,13 @@ The three problems of a vanilla autoencoder's latent space, each measured on a s
 2. **uneven areas** — `class_area_shares`: the share of latent area each class owns (the class of
    the nearest code at random points), and the max/min ratio;
 3. **gaps** — `gap_fraction`: the share of random points that are far from every code; and
-   `DigitTypicality` / `digit_likeness`: how digit-like decoded points are.
+   `DigitTypicality` / `digit_likeness`: how digit-like decoded points are (it rewards blur, so
+   compare a model's samples with its own reconstructions; `vaekit.sample_quality` has the
+   classifier-based measures that a blurry or collapsed model cannot win).
+
+Also here: `interpolation_smoothness` (do nearby codes decode to similar images?) and the
+held-out −ELBO and importance-weighted log-likelihood of a VAE. Samplers live in
+`vaekit.samplers`, the encoder's use of its latent space in `vaekit.posterior`.
 """
 
 from __future__ import annotations
@@ -24,18 +30,8 @@ from vaekit.losses import (
     squared_error,
 )
 from vaekit.models import VAE, predict_in_batches
-
-
-def _as_codes(codes, name: str = "codes") -> np.ndarray:
-    codes = np.asarray(codes, dtype=np.float64)
-    if codes.ndim != 2 or len(codes) < 2:
-        raise ValueError(
-            f"`{name}` must have shape (num_codes >= 2, latent_dim). "
-            f"Received: {name}.shape={codes.shape}"
-        )
-    if not np.all(np.isfinite(codes)):
-        raise ValueError(f"`{name}` must be finite. Received: {name} with NaN or inf values")
-    return codes
+from vaekit.posterior import gaussian_log_density
+from vaekit.samplers import BoxSampler, as_codes, check_positive_int
 
 
 def _as_labels(labels, num_codes: int) -> np.ndarray:
@@ -48,11 +44,6 @@ def _as_labels(labels, num_codes: int) -> np.ndarray:
     return labels
 
 
-def _check_positive_int(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-
-
 def centre_offset(codes) -> float:
     """Distance of the codes' mean from the origin divided by their RMS spread.
 
@@ -62,47 +53,17 @@ def centre_offset(codes) -> float:
     Args:
         codes: `(num_codes, latent_dim)`.
     """
-    codes = _as_codes(codes)
+    codes = as_codes(codes)
     spread = np.sqrt(codes.var(axis=0).mean())
     if spread == 0:
         raise ValueError("`codes` must not all be identical (their spread is 0).")
     return float(np.linalg.norm(codes.mean(axis=0)) / spread)
 
 
-def uniform_box_samples(codes, num_samples: int = 10_000, *, seed: int = 0) -> np.ndarray:
-    """Points drawn uniformly from the codes' bounding box, `(num_samples, latent_dim)`."""
-    codes = _as_codes(codes)
-    _check_positive_int("num_samples", num_samples)
-    rng = np.random.default_rng(seed)
-    low, high = codes.min(axis=0), codes.max(axis=0)
-    return rng.uniform(low, high, size=(num_samples, codes.shape[1]))
-
-
-def fitted_gaussian_samples(codes, num_samples: int = 10_000, *, seed: int = 0) -> np.ndarray:
-    """Points drawn from a Gaussian fitted to the codes: their mean and full covariance.
-
-    A sampler for a plain autoencoder of any latent size: it matches the codes' centre, scale
-    and correlations, but not their shape (clusters and the gaps between them).
-
-    Args:
-        codes: `(num_codes, latent_dim)`.
-        num_samples: number of points.
-        seed: seed of the random generator.
-
-    Returns:
-        `(num_samples, latent_dim)`.
-    """
-    codes = _as_codes(codes)
-    _check_positive_int("num_samples", num_samples)
-    rng = np.random.default_rng(seed)
-    covariance = np.atleast_2d(np.cov(codes, rowvar=False))
-    return rng.multivariate_normal(codes.mean(axis=0), covariance, size=num_samples)
-
-
 def box_grid(codes, grid_size: int = 50) -> np.ndarray:
     """A regular `grid_size × grid_size` grid over the bounding box of 2-D codes, `(n², 2)`."""
-    codes = _as_codes(codes)
-    _check_positive_int("grid_size", grid_size)
+    codes = as_codes(codes)
+    check_positive_int("grid_size", grid_size)
     if codes.shape[1] != 2:
         raise ValueError(
             f"`box_grid` needs 2-D codes. Received: codes.shape={codes.shape}"
@@ -129,7 +90,7 @@ def class_area_shares(codes, labels, *, points=None, num_points: int = 20_000, s
     Args:
         codes: `(num_codes, latent_dim)`.
         labels: `(num_codes,)` class of each code.
-        points: `(num_points, latent_dim)` or None for `uniform_box_samples`.
+        points: `(num_points, latent_dim)` or None for uniform points in the codes' box.
         num_points: number of uniform points when `points` is None.
         seed: seed for the uniform points.
 
@@ -137,12 +98,12 @@ def class_area_shares(codes, labels, *, points=None, num_points: int = 20_000, s
         dict with `classes` `(num_classes,)`, `shares` `(num_classes,)` summing to 1, and
         `max_min_ratio` (inf when a class gets no point at all).
     """
-    codes = _as_codes(codes)
+    codes = as_codes(codes)
     labels = _as_labels(labels, len(codes))
     points = (
-        uniform_box_samples(codes, num_points, seed=seed)
+        BoxSampler().fit(codes).sample(num_points, seed=seed)
         if points is None
-        else _as_codes(points, "points")
+        else as_codes(points, "points", min_rows=1)
     )
     if points.shape[1] != codes.shape[1]:
         raise ValueError(
@@ -172,17 +133,64 @@ def gap_fraction(codes, *, points=None, radius_factor: float = 3.0, grid_size: i
     Returns:
         dict with `fraction` (in [0, 1]), `radius` and `far` — a boolean mask `(num_points,)`.
     """
-    codes = _as_codes(codes)
+    codes = as_codes(codes)
     if not radius_factor > 0:
         raise ValueError(
             f"`radius_factor` must be positive. Received: radius_factor={radius_factor!r}"
         )
-    points = box_grid(codes, grid_size) if points is None else _as_codes(points, "points")
+    if points is None:
+        points = box_grid(codes, grid_size)
+    else:
+        points = as_codes(points, "points", min_rows=1)
     spacing, _ = NearestNeighbors(n_neighbors=2).fit(codes).kneighbors(codes)
     radius = radius_factor * float(np.median(spacing[:, 1]))
     distances, _ = _nearest(points, codes)
     far = distances > radius
     return {"fraction": float(far.mean()), "radius": radius, "far": far}
+
+
+def interpolation_smoothness(decoder, codes, *, num_pairs: int = 200, steps: int = 16,
+                             seed: int = 0, batch_size: int = 1024) -> dict:
+    """How evenly decoded images change along straight lines between codes.
+
+    For random pairs of codes, decode `steps` evenly spaced points on the line between them
+    and measure the pixel distance between consecutive images. A pair's *largest step share*
+    is its largest step divided by the whole path length: `1 / (steps - 1)` when the image
+    morphs evenly, near 1 when it jumps. It does not depend on the latent space's scale.
+
+    Args:
+        decoder: a model `(batch, latent_dim) → (batch, *image_shape)`.
+        codes: `(num_codes, latent_dim)`, e.g. the test images' codes.
+        num_pairs: number of random pairs (pairs of a code with itself are skipped).
+        steps: points per line, ≥ 3.
+
+    Returns:
+        dict with `largest_step_share` (mean over pairs; NaN when no decoded image moves,
+        e.g. a constant decoder, which is not smooth but dead), `even_share` (`1/(steps-1)`),
+        and `path_ratio` (median over pairs of path length ÷ distance between the endpoint
+        images; 1 for a straight morph).
+    """
+    codes = as_codes(codes)
+    num_pairs = check_positive_int("num_pairs", num_pairs)
+    steps = check_positive_int("steps", steps)
+    if steps < 3:
+        raise ValueError(f"`steps` must be at least 3. Received: steps={steps}")
+    pairs = np.random.default_rng(seed).integers(len(codes), size=(num_pairs, 2))
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    weights = np.linspace(0.0, 1.0, steps)[None, :, None]
+    lines = codes[pairs[:, 0], None] * (1 - weights) + codes[pairs[:, 1], None] * weights
+    images = predict_in_batches(decoder, lines.reshape(-1, codes.shape[1]).astype(np.float32),
+                                batch_size).reshape(len(pairs), steps, -1).astype(np.float64)
+    step_lengths = np.linalg.norm(np.diff(images, axis=1), axis=2)
+    path = step_lengths.sum(axis=1)
+    moving = path > 1e-6
+    direct = np.linalg.norm(images[:, -1] - images[:, 0], axis=1)
+    if not moving.any():
+        share = ratio = float("nan")
+    else:
+        share = float(np.mean(step_lengths[moving].max(axis=1) / path[moving]))
+        ratio = float(np.median(path[moving] / np.maximum(direct[moving], 1e-12)))
+    return {"largest_step_share": share, "even_share": 1 / (steps - 1), "path_ratio": ratio}
 
 
 class DigitTypicality:
@@ -205,7 +213,7 @@ class DigitTypicality:
     """
 
     def __init__(self, num_components: int = 40, ridge: float = 1e-3):
-        _check_positive_int("num_components", num_components)
+        check_positive_int("num_components", num_components)
         if not ridge > 0:
             raise ValueError(f"`ridge` must be positive. Received: ridge={ridge!r}")
         self.num_components = num_components
@@ -295,7 +303,7 @@ def heldout_elbo(vae: VAE, images, *, num_samples: int = 1, seed: int = 0, batch
         dict with `negative_elbo`, `reconstruction` and `kl`, each a mean over images.
     """
     _check_vae(vae)
-    _check_positive_int("num_samples", num_samples)
+    check_positive_int("num_samples", num_samples)
     z_mean, z_log_var = predict_in_batches(vae.encoder, images, batch_size)
     rng = np.random.default_rng(seed)
     reconstruction_loss = RECONSTRUCTION_LOSSES[vae.reconstruction]
@@ -319,13 +327,6 @@ def kl_per_dimension(vae: VAE, images, *, batch_size: int = 500) -> np.ndarray:
     return ops.convert_to_numpy(gaussian_kl_per_dimension(z_mean, z_log_var)).mean(axis=0)
 
 
-def _gaussian_log_density(z, mean, log_var):
-    """log N(z; mean, diag(exp(log_var))) summed over the last axis."""
-    return -0.5 * np.sum(
-        np.log(2 * np.pi) + log_var + (z - mean) ** 2 / np.exp(log_var), axis=-1
-    )
-
-
 def importance_weighted_log_likelihood(
     vae: VAE, images, *, num_samples: int = 100, seed: int = 0, batch_size: int = 50
 ) -> float:
@@ -343,8 +344,8 @@ def importance_weighted_log_likelihood(
         The mean over images of the log-likelihood estimate (negative; −log p(x) is its negation).
     """
     _check_vae(vae)
-    _check_positive_int("num_samples", num_samples)
-    _check_positive_int("batch_size", batch_size)
+    check_positive_int("num_samples", num_samples)
+    check_positive_int("batch_size", batch_size)
     images = np.asarray(images, dtype=np.float32)
     rng = np.random.default_rng(seed)
     reconstruction_loss = RECONSTRUCTION_LOSSES[vae.reconstruction]
@@ -358,8 +359,8 @@ def importance_weighted_log_likelihood(
         repeated = np.broadcast_to(batch, (num_samples, *batch.shape)).reshape(decoded.shape)
         log_px_z = -ops.convert_to_numpy(reconstruction_loss(repeated, decoded))
         log_px_z = log_px_z.reshape(num_samples, len(batch))
-        log_pz = _gaussian_log_density(z, 0.0, np.zeros_like(z))
-        log_qz = _gaussian_log_density(z, z_mean, z_log_var)
+        log_pz = gaussian_log_density(z, 0.0, np.zeros_like(z))
+        log_qz = gaussian_log_density(z, z_mean, z_log_var)
         log_weights = log_px_z + log_pz - log_qz
         peak = log_weights.max(axis=0)
         estimates.append(

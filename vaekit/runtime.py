@@ -1,7 +1,8 @@
 """The fast-mode switch: small runs for CI, full runs for learners.
 
 Set the environment variable ``VAEKIT_FAST=1`` (the test command does) and every lesson picks
-its ``fast`` settings; leave it unset to get the full lesson.
+its ``fast`` settings; leave it unset to get the full lesson. ``VAEKIT_SEED=N`` reruns a lesson
+with another seed (default 0), to check that its claims do not hang on one lucky run.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 FAST_MODE_VARIABLE = "VAEKIT_FAST"
+SEED_VARIABLE = "VAEKIT_SEED"
 
 
 def is_fast_mode() -> bool:
@@ -30,3 +32,15 @@ def is_fast_mode() -> bool:
 def choose(*, full: T, fast: T) -> T:
     """Return ``fast`` in fast mode and ``full`` otherwise, e.g. ``choose(full=30, fast=3)``."""
     return fast if is_fast_mode() else full
+
+
+def lesson_seed() -> int:
+    """The lessons' random seed: ``VAEKIT_SEED`` if set (a non-negative integer), else 0."""
+    value = os.environ.get(SEED_VARIABLE, "").strip()
+    if not value:
+        return 0
+    if not value.isdigit():
+        raise ValueError(
+            f"`{SEED_VARIABLE}` must be a non-negative integer. Received: {SEED_VARIABLE}={value!r}"
+        )
+    return int(value)

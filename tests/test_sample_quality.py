@@ -1,0 +1,113 @@
+import keras
+import numpy as np
+import pytest
+from scipy.ndimage import gaussian_filter
+
+from vaekit.models import build_vae
+from vaekit.sample_quality import (
+    MIN_COVERAGE,
+    MIN_PRECISION,
+    DigitClassifier,
+    frechet_distance,
+    precision_recall,
+    sample_quality,
+    sample_quality_faults,
+)
+from vaekit.samplers import PriorSampler
+
+RNG = np.random.default_rng(0)
+
+
+@pytest.fixture(scope="module")
+def judged(mnist_subset):
+    """A classifier trained on the offline training digits, and the real digits' scores."""
+    keras.utils.set_random_seed(0)
+    judge = DigitClassifier().fit(mnist_subset.x_train, mnist_subset.y_train)
+    real = sample_quality(judge, mnist_subset.x_train[:1000], mnist_subset.x_test)
+    return judge, real
+
+
+def test_frechet_distance_known_answers():
+    a = RNG.normal(0, 1, (20_000, 3))
+    assert frechet_distance(a, a) == pytest.approx(0.0, abs=1e-8)
+    # N(0, I) vs N(m, 4 I) in 3-D: |m|² + 3 (1 + 4 - 2·2) = |m|² + 3
+    b = RNG.normal(0, 2, (20_000, 3)) + np.array([1.0, 2.0, 0.0])
+    assert frechet_distance(a, b) == pytest.approx(5.0 + 3.0, rel=0.05)
+    singular = np.concatenate([a[:, :2], np.zeros((20_000, 1))], axis=1)  # a dead feature
+    assert np.isfinite(frechet_distance(singular, a))
+
+
+def test_precision_recall_known_answers():
+    real = RNG.normal(size=(1000, 4))
+    same = precision_recall(real, RNG.normal(size=(1000, 4)))
+    assert same["precision"] > 0.8 and same["recall"] > 0.8
+    far = precision_recall(real, RNG.normal(size=(1000, 4)) + 10)
+    assert far["precision"] == 0.0 and far["recall"] == 0.0
+    # a generator of one style: realistic samples, but few real points covered
+    narrow = precision_recall(real, RNG.normal(scale=0.1, size=(1000, 4)))
+    assert narrow["precision"] > 0.9 and narrow["recall"] < 0.2
+
+
+def test_classifier_is_an_accurate_judge(judged, mnist_subset):
+    judge, real = judged
+    assert judge.accuracy(mnist_subset.x_test, mnist_subset.y_test) >= 0.96
+    assert real["coverage"] > 0.99 and real["confidence"] > 0.95
+    assert real["precision"] > 0.8 and real["recall"] > 0.8
+    assert sample_quality_faults(real) == []
+
+
+def test_a_constant_mean_digit_fails(judged, mnist_subset):
+    judge, real = judged
+    mean_digit = np.broadcast_to(mnist_subset.x_train.mean(axis=0), (1000, 28, 28))
+    quality = sample_quality(judge, mean_digit, mnist_subset.x_test)
+    assert quality["coverage"] < 0.05 and quality["recall"] < 0.01
+    assert quality["frechet"] > 50 * real["frechet"]
+    assert any("coverage" in fault for fault in sample_quality_faults(quality))
+
+
+def test_blurred_training_digits_fail(judged, mnist_subset):
+    judge, real = judged
+    blurred = gaussian_filter(mnist_subset.x_train[:1000], (0, 2.0, 2.0))
+    quality = sample_quality(judge, blurred, mnist_subset.x_test)
+    assert quality["precision"] < real["precision"] - 0.2
+    assert quality["frechet"] > 50 * real["frechet"]
+    assert any("precision" in fault for fault in sample_quality_faults(quality))
+
+
+def test_a_collapsed_vae_fails(judged, mnist_subset):
+    judge, _ = judged
+    vae = build_vae(latent_dim=2, kl_weight=784.0, seed=0)
+    vae.compile(optimizer=keras.optimizers.Adam(1e-3))
+    vae.fit(mnist_subset.x_train[:2000], epochs=2, batch_size=64, verbose=0)
+    z = PriorSampler().fit(np.zeros((2, 2))).sample(1000)
+    samples = vae.decoder.predict(z, verbose=0)
+    quality = sample_quality(judge, samples, mnist_subset.x_test)
+    assert quality["coverage"] < 0.3 and quality["recall"] < 0.01
+    assert any("coverage" in fault for fault in sample_quality_faults(quality))
+
+
+def test_thresholds_are_sensible():
+    assert 0 < MIN_PRECISION < 1 and 0 < MIN_COVERAGE < 1
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: DigitClassifier(epochs=0), "epochs=0"),
+        (lambda: DigitClassifier(learning_rate=-1.0), "learning_rate=-1.0"),
+        (lambda: DigitClassifier().probabilities(np.zeros((2, 28, 28))), "not fitted"),
+        (lambda: DigitClassifier().fit(np.zeros((2, 28, 28)), [0, 11]), "labels"),
+        (lambda: DigitClassifier().fit(np.zeros((2, 784)), [0, 1]), "28 × 28"),
+        (lambda: frechet_distance(np.zeros((5, 2)), np.zeros((5, 3))), "same dimension"),
+        (lambda: precision_recall(np.zeros((3, 2)), np.zeros((10, 2)), k=3), "n > k=3"),
+        (lambda: precision_recall(np.zeros((10, 2)), np.zeros((10, 2)), k=0), "k=0"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_sample_quality_needs_a_classifier():
+    with pytest.raises(TypeError, match="judge"):
+        sample_quality(object(), np.zeros((4, 28, 28)), np.zeros((4, 28, 28)))

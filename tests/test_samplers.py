@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+
+from vaekit.samplers import (
+    AggregatePosteriorSampler,
+    BoxSampler,
+    GaussianMixtureSampler,
+    GaussianSampler,
+    PriorSampler,
+)
+
+RNG = np.random.default_rng(0)
+ALL_SAMPLERS = (BoxSampler, GaussianSampler, GaussianMixtureSampler, PriorSampler)
+
+
+def _two_clusters(num_codes=1000, seed=0):
+    """Two tight clusters at (-5, 0) and (5, 0): the middle of their box is a gap."""
+    rng = np.random.default_rng(seed)
+    centres = np.where(rng.random(num_codes) < 0.5, -5.0, 5.0)
+    return np.stack([centres, np.zeros(num_codes)], axis=1) + rng.normal(0, 0.3, (num_codes, 2))
+
+
+@pytest.mark.parametrize("sampler_class", ALL_SAMPLERS)
+def test_samplers_are_seeded_and_return_float32(sampler_class):
+    sampler = sampler_class().fit(_two_clusters())
+    a = sampler.sample(50, seed=3)
+    assert a.shape == (50, 2) and a.dtype == np.float32
+    np.testing.assert_array_equal(a, sampler.sample(50, seed=3))
+    assert not np.array_equal(a, sampler.sample(50, seed=4))
+    assert sampler.sample(np.int64(5), seed=np.int64(1)).shape == (5, 2)
+
+
+def test_box_sampler_stays_in_the_box_and_fills_it():
+    codes = _two_clusters()
+    points = BoxSampler().fit(codes).sample(20_000)
+    assert np.all(points >= codes.min(axis=0) - 1e-6) and np.all(points <= codes.max(axis=0) + 1e-6)
+    assert 0.25 < (np.abs(points[:, 0]) < 2).mean() < 0.4  # the gap gets its share of the box
+
+
+def test_gaussian_sampler_matches_mean_and_covariance():
+    covariance = np.array([[4.0, 1.5], [1.5, 1.0]])
+    codes = np.random.default_rng(2).multivariate_normal([10.0, -3.0], covariance, size=20_000)
+    samples = GaussianSampler().fit(codes).sample(40_000, seed=1)
+    np.testing.assert_allclose(samples.mean(axis=0), codes.mean(axis=0), atol=0.05)
+    np.testing.assert_allclose(np.cov(samples, rowvar=False), np.cov(codes, rowvar=False),
+                               rtol=0.05, atol=0.03)
+
+
+def test_gaussian_sampler_works_in_one_dimension():
+    assert GaussianSampler().fit(RNG.normal(size=(50, 1))).sample(10).shape == (10, 1)
+
+
+def test_mixture_follows_the_clusters_and_leaves_the_gap_empty():
+    codes = _two_clusters()
+    mixture = GaussianMixtureSampler(num_components=2).fit(codes)
+    points = mixture.sample(10_000)
+    assert (np.abs(points[:, 0]) < 2).mean() < 0.001
+    assert 0.45 < (points[:, 0] > 0).mean() < 0.55
+    single = GaussianSampler().fit(codes).sample(10_000)
+    assert (np.abs(single[:, 0]) < 2).mean() > 0.2  # one Gaussian puts many samples in the gap
+    assert mixture.log_density([[5.0, 0.0]])[0] > mixture.log_density([[0.0, 0.0]])[0] + 10
+
+
+def test_prior_sampler_is_standard_normal_whatever_the_codes():
+    points = PriorSampler().fit(_two_clusters() * 100).sample(40_000)
+    np.testing.assert_allclose(points.mean(axis=0), 0, atol=0.02)
+    np.testing.assert_allclose(points.std(axis=0), 1, atol=0.02)
+
+
+def test_aggregate_posterior_has_the_total_variance():
+    z_mean = RNG.normal(0, 2.0, (2000, 3))
+    z_log_var = np.full((2000, 3), np.log(0.25))
+    points = AggregatePosteriorSampler().fit(z_mean, z_log_var).sample(50_000)
+    np.testing.assert_allclose(points.var(axis=0), z_mean.var(axis=0) + 0.25, rtol=0.05)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: BoxSampler().sample(5), "not fitted"),
+        (lambda: BoxSampler().fit(np.zeros(5)), "codes"),
+        (lambda: GaussianSampler().fit([[np.inf, 0], [0, 0]]), "finite"),
+        (lambda: PriorSampler().fit(RNG.normal(size=(4, 2))).sample(0), "num_samples=0"),
+        (lambda: PriorSampler().fit(RNG.normal(size=(4, 2))).sample(2.5), "num_samples=2.5"),
+        (lambda: GaussianMixtureSampler(num_components=0), "num_components=0"),
+        (lambda: GaussianMixtureSampler(num_components=10).fit(RNG.normal(size=(5, 2))),
+         "at least num_components=10"),
+        (lambda: AggregatePosteriorSampler().fit(np.zeros((4, 2)), np.zeros((4, 3))),
+         "same shape"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

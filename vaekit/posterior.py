@@ -1,0 +1,98 @@
+"""How a VAE's encoder uses its latent space: active units, the aggregate posterior, ELBO surgery.
+
+* `active_units` — Burda et al.'s (2016) count: dimension j is active when
+  `Cov_x(E_q[z_j | x]) > 0.01`, i.e. its code mean changes with the image;
+* `aggregate_posterior_moments` — mean and variance of q(z) = (1/N) Σ_n q(z | x_n); for a
+  well-fitted VAE both are close to the prior's (0 and 1 per axis);
+* `kl_decomposition` — the average KL term split as
+  `E_x KL(q(z|x) ‖ p(z)) = I(x; z) + KL(q(z) ‖ p(z))` (Hoffman & Johnson, *ELBO surgery*, 2016):
+  the information the codes carry about the image, plus how far the codes' overall
+  distribution is from the prior (large when the prior has "holes").
+
+All take the encoder's outputs `z_mean` and `z_log_var`, each `(num_images, latent_dim)`, as
+NumPy arrays (e.g. from `predict_in_batches(vae.encoder, images)`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import logsumexp
+
+from vaekit.samplers import AggregatePosteriorSampler, as_codes, check_positive_int
+
+ACTIVE_UNIT_THRESHOLD = 0.01
+
+
+def _posterior(z_mean, z_log_var) -> tuple[np.ndarray, np.ndarray]:
+    z_mean, z_log_var = as_codes(z_mean, "z_mean"), as_codes(z_log_var, "z_log_var")
+    if z_mean.shape != z_log_var.shape:
+        raise ValueError(
+            "`z_mean` and `z_log_var` must have the same shape. Received: "
+            f"z_mean.shape={z_mean.shape}, z_log_var.shape={z_log_var.shape}"
+        )
+    return z_mean, z_log_var
+
+
+def active_units(z_mean, *, threshold: float = ACTIVE_UNIT_THRESHOLD) -> dict:
+    """Burda et al.'s active units: dimensions whose code mean varies across images.
+
+    Args:
+        z_mean: `(num_images, latent_dim)`, E_q[z | x] of each image.
+        threshold: a dimension is active when the variance of its mean exceeds this.
+
+    Returns:
+        dict with `count` (int), `active` `(latent_dim,)` bool, and `variance` `(latent_dim,)`.
+    """
+    z_mean = as_codes(z_mean, "z_mean")
+    if not threshold > 0:
+        raise ValueError(f"`threshold` must be positive. Received: threshold={threshold!r}")
+    variance = z_mean.var(axis=0)
+    active = variance > threshold
+    return {"count": int(active.sum()), "active": active, "variance": variance}
+
+
+def aggregate_posterior_moments(z_mean, z_log_var) -> dict:
+    """Mean and per-axis variance of the aggregate posterior q(z), by the law of total variance.
+
+    `Var q(z)_j = Var_x(mu_j(x)) + E_x(sigma_j²(x))`; the prior N(0, I) has 0 and 1.
+
+    Returns:
+        dict with `mean`, `variance`, `variance_of_means` and `mean_of_variances`, each
+        `(latent_dim,)`.
+    """
+    z_mean, z_log_var = _posterior(z_mean, z_log_var)
+    between, within = z_mean.var(axis=0), np.exp(z_log_var).mean(axis=0)
+    return {"mean": z_mean.mean(axis=0), "variance": between + within,
+            "variance_of_means": between, "mean_of_variances": within}
+
+
+def gaussian_log_density(z, mean, log_var) -> np.ndarray:
+    """log N(z; mean, diag exp(log_var)) summed over the last axis (broadcasting)."""
+    return -0.5 * np.sum(np.log(2 * np.pi) + log_var + (z - mean) ** 2 / np.exp(log_var), axis=-1)
+
+
+def kl_decomposition(z_mean, z_log_var, *, num_samples: int = 2_000, seed: int = 0) -> dict:
+    """Split the average KL term into I(x; z) and KL(q(z) ‖ p(z)), in nats per image.
+
+    The average KL is exact (closed form). KL(q(z) ‖ p(z)) is a Monte Carlo estimate from
+    `num_samples` draws of q(z), the mixture of the N images' Gaussians; the mutual information
+    is their difference, and is at most log N for N images.
+
+    Returns:
+        dict with `average_kl`, `mutual_information`, `marginal_kl` and `max_information`
+        (log N).
+    """
+    z_mean, z_log_var = _posterior(z_mean, z_log_var)
+    num_samples = check_positive_int("num_samples", num_samples)
+    average_kl = float(np.mean(0.5 * np.sum(z_mean**2 + np.exp(z_log_var) - z_log_var - 1, axis=1)))
+    z = AggregatePosteriorSampler().fit(z_mean, z_log_var).sample(num_samples, seed=seed)
+    z = z.astype(np.float64)
+    log_q = np.concatenate([
+        logsumexp(gaussian_log_density(chunk[:, None, :], z_mean[None], z_log_var[None]), axis=1)
+        for chunk in np.array_split(z, max(1, len(z) // 256))
+    ]) - np.log(len(z_mean))
+    log_p = gaussian_log_density(z, 0.0, np.zeros_like(z))
+    marginal_kl = float(max(np.mean(log_q - log_p), 0.0))
+    return {"average_kl": average_kl, "marginal_kl": marginal_kl,
+            "mutual_information": average_kl - marginal_kl,
+            "max_information": float(np.log(len(z_mean)))}
