@@ -6,7 +6,7 @@
 
 Every figure is a ratio of two measurements taken in this same run, so results from
 different machines can be compared. Parts: 1 throughput, 2 overhead, 3 time-to-quality,
-4 lessons, 5 quality table.
+4 lessons, 5 likelihood table (binarised MNIST).
 """
 
 from __future__ import annotations

@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from vaekit.posterior import active_units, aggregate_posterior_moments, kl_decomposition
+from vaekit.posterior import (
+    active_units,
+    aggregate_log_density,
+    aggregate_posterior_moments,
+    kl_decomposition,
+)
 
 RNG = np.random.default_rng(0)
 
@@ -59,3 +64,10 @@ def test_a_prior_hole_shows_as_marginal_kl():
 def test_bad_input_gets_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_aggregate_log_density_of_one_gaussian_is_that_gaussian():
+    density = aggregate_log_density([[0.0, 0.0], [1.0, 1.0]], np.zeros((3, 2)), np.zeros((3, 2)))
+    np.testing.assert_allclose(density, [-np.log(2 * np.pi), -np.log(2 * np.pi) - 1.0])
+    with pytest.raises(ValueError, match="2 columns"):
+        aggregate_log_density(np.zeros((1, 3)), np.zeros((3, 2)), np.zeros((3, 2)))

@@ -6,8 +6,8 @@ from scipy.ndimage import gaussian_filter
 from vaekit.models import build_vae
 from vaekit.sample_quality import (
     MIN_COVERAGE,
-    MIN_PRECISION,
     DigitClassifier,
+    frechet_bar,
     frechet_distance,
     precision_recall,
     sample_quality,
@@ -24,7 +24,8 @@ def judged(mnist_subset):
     keras.utils.set_random_seed(0)
     judge = DigitClassifier().fit(mnist_subset.x_train, mnist_subset.y_train)
     real = sample_quality(judge, mnist_subset.x_train[:1000], mnist_subset.x_test)
-    return judge, real
+    bar = frechet_bar(judge, mnist_subset.x_train[1000:2000], mnist_subset.x_test)
+    return judge, real, bar
 
 
 def test_frechet_distance_known_answers():
@@ -49,33 +50,35 @@ def test_precision_recall_known_answers():
 
 
 def test_classifier_is_an_accurate_judge(judged, mnist_subset):
-    judge, real = judged
+    judge, real, bar = judged
     assert judge.accuracy(mnist_subset.x_test, mnist_subset.y_test) >= 0.96
     assert real["coverage"] > 0.99 and real["confidence"] > 0.95
     assert real["precision"] > 0.8 and real["recall"] > 0.8
-    assert sample_quality_faults(real) == []
+    assert sample_quality_faults(real, frechet_bar=bar) == []
 
 
 def test_a_constant_mean_digit_fails(judged, mnist_subset):
-    judge, real = judged
+    judge, real, bar = judged
     mean_digit = np.broadcast_to(mnist_subset.x_train.mean(axis=0), (1000, 28, 28))
     quality = sample_quality(judge, mean_digit, mnist_subset.x_test)
     assert quality["coverage"] < 0.05 and quality["recall"] < 0.01
     assert quality["frechet"] > 50 * real["frechet"]
-    assert any("coverage" in fault for fault in sample_quality_faults(quality))
+    assert len(sample_quality_faults(quality, frechet_bar=bar)) == 2
 
 
 def test_blurred_training_digits_fail(judged, mnist_subset):
-    judge, real = judged
-    blurred = gaussian_filter(mnist_subset.x_train[:1000], (0, 2.0, 2.0))
+    judge, real, bar = judged
+    # blurrier than the bar's 2 pixels, and other digits than the bar's own
+    blurred = gaussian_filter(mnist_subset.x_train[:1000], (0, 2.5, 2.5))
     quality = sample_quality(judge, blurred, mnist_subset.x_test)
-    assert quality["precision"] < real["precision"] - 0.2
     assert quality["frechet"] > 50 * real["frechet"]
-    assert any("precision" in fault for fault in sample_quality_faults(quality))
+    assert quality["coverage"] > MIN_COVERAGE  # every digit is there: only the Fréchet bar flags it
+    faults = sample_quality_faults(quality, frechet_bar=bar)
+    assert len(faults) == 1 and "Fréchet" in faults[0]
 
 
 def test_a_collapsed_vae_fails(judged, mnist_subset):
-    judge, _ = judged
+    judge, _, bar = judged
     vae = build_vae(latent_dim=2, kl_weight=784.0, seed=0)
     vae.compile(optimizer=keras.optimizers.Adam(1e-3))
     vae.fit(mnist_subset.x_train[:2000], epochs=2, batch_size=64, verbose=0)
@@ -83,11 +86,7 @@ def test_a_collapsed_vae_fails(judged, mnist_subset):
     samples = vae.decoder.predict(z, verbose=0)
     quality = sample_quality(judge, samples, mnist_subset.x_test)
     assert quality["coverage"] < 0.3 and quality["recall"] < 0.01
-    assert any("coverage" in fault for fault in sample_quality_faults(quality))
-
-
-def test_thresholds_are_sensible():
-    assert 0 < MIN_PRECISION < 1 and 0 < MIN_COVERAGE < 1
+    assert any("coverage" in fault for fault in sample_quality_faults(quality, frechet_bar=bar))
 
 
 @pytest.mark.parametrize(
@@ -101,6 +100,8 @@ def test_thresholds_are_sensible():
         (lambda: frechet_distance(np.zeros((5, 2)), np.zeros((5, 3))), "same dimension"),
         (lambda: precision_recall(np.zeros((3, 2)), np.zeros((10, 2)), k=3), "n > k=3"),
         (lambda: precision_recall(np.zeros((10, 2)), np.zeros((10, 2)), k=0), "k=0"),
+        (lambda: frechet_bar(DigitClassifier(), np.zeros((4, 28, 28)), np.zeros((4, 28, 28)),
+                             sigma=0), "sigma=0"),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, message):

@@ -327,8 +327,11 @@ def kl_per_dimension(vae: VAE, images, *, batch_size: int = 500) -> np.ndarray:
     return ops.convert_to_numpy(gaussian_kl_per_dimension(z_mean, z_log_var)).mean(axis=0)
 
 
+DECODES_PER_BATCH = 8_192
+
+
 def importance_weighted_log_likelihood(
-    vae: VAE, images, *, num_samples: int = 100, seed: int = 0, batch_size: int = 50
+    vae: VAE, images, *, num_samples: int = 100, seed: int = 0, batch_size: int | None = None
 ) -> float:
     """Importance-weighted estimate of the mean log p(x) in nats (Burda et al., 2016).
 
@@ -339,13 +342,18 @@ def importance_weighted_log_likelihood(
         vae: a trained `VAE`.
         images: `(n, *image_shape)`.
         num_samples: K, importance samples per image.
+        seed: seed of the draws of z.
+        batch_size: images per batch; None picks enough for about `DECODES_PER_BATCH` decoded
+            images at a time, so memory stays bounded for any K.
 
     Returns:
         The mean over images of the log-likelihood estimate (negative; −log p(x) is its negation).
     """
     _check_vae(vae)
-    check_positive_int("num_samples", num_samples)
-    check_positive_int("batch_size", batch_size)
+    num_samples = check_positive_int("num_samples", num_samples)
+    if batch_size is None:
+        batch_size = max(1, DECODES_PER_BATCH // num_samples)
+    batch_size = check_positive_int("batch_size", batch_size)
     images = np.asarray(images, dtype=np.float32)
     rng = np.random.default_rng(seed)
     reconstruction_loss = RECONSTRUCTION_LOSSES[vae.reconstruction]

@@ -71,6 +71,27 @@ def gaussian_log_density(z, mean, log_var) -> np.ndarray:
     return -0.5 * np.sum(np.log(2 * np.pi) + log_var + (z - mean) ** 2 / np.exp(log_var), axis=-1)
 
 
+def aggregate_log_density(points, z_mean, z_log_var) -> np.ndarray:
+    """log q(z) of the aggregate posterior (1/N) Σ_n N(z; mu_n, sigma_n²) at `points`, `(n,)`.
+
+    Args:
+        points: `(n, latent_dim)`.
+        z_mean: `(N, latent_dim)`, one row per image.
+        z_log_var: `(N, latent_dim)`.
+    """
+    z_mean, z_log_var = _posterior(z_mean, z_log_var)
+    points = as_codes(points, "points", min_rows=1)
+    if points.shape[1] != z_mean.shape[1]:
+        raise ValueError(
+            f"`points` must have {z_mean.shape[1]} columns like `z_mean`. "
+            f"Received: points.shape={points.shape}"
+        )
+    chunks = np.array_split(points, max(1, len(points) // 256))
+    log_q = [logsumexp(gaussian_log_density(chunk[:, None, :], z_mean[None], z_log_var[None]),
+                       axis=1) for chunk in chunks]
+    return np.concatenate(log_q) - np.log(len(z_mean))
+
+
 def kl_decomposition(z_mean, z_log_var, *, num_samples: int = 2_000, seed: int = 0) -> dict:
     """Split the average KL term into I(x; z) and KL(q(z) ‖ p(z)), in nats per image.
 
@@ -86,11 +107,7 @@ def kl_decomposition(z_mean, z_log_var, *, num_samples: int = 2_000, seed: int =
     num_samples = check_positive_int("num_samples", num_samples)
     average_kl = float(np.mean(0.5 * np.sum(z_mean**2 + np.exp(z_log_var) - z_log_var - 1, axis=1)))
     z = AggregatePosteriorSampler().fit(z_mean, z_log_var).sample(num_samples, seed=seed)
-    z = z.astype(np.float64)
-    log_q = np.concatenate([
-        logsumexp(gaussian_log_density(chunk[:, None, :], z_mean[None], z_log_var[None]), axis=1)
-        for chunk in np.array_split(z, max(1, len(z) // 256))
-    ]) - np.log(len(z_mean))
+    log_q = aggregate_log_density(z, z_mean, z_log_var)
     log_p = gaussian_log_density(z, 0.0, np.zeros_like(z))
     marginal_kl = float(max(np.mean(log_q - log_p), 0.0))
     return {"average_kl": average_kl, "marginal_kl": marginal_kl,
