@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 from keras import ops
+from keras.src import testing
 
 from vaekit.layers import Sampling
 
@@ -53,3 +54,26 @@ def test_bad_seed_is_named(seed):
 def test_bad_inputs_are_named():
     with pytest.raises(ValueError, match=r"\[z_mean, z_log_var\]"):
         Sampling()(np.zeros((2, 2), "float32"))
+
+
+class TestSamplingAsAKerasLayer(testing.TestCase):
+    """Keras' own layer checks, mixed precision included."""
+
+    def test_run_layer_test(self):
+        self.run_layer_test(
+            Sampling,
+            init_kwargs={"seed": 1},
+            input_shape=[(3, 4), (3, 4)],
+            expected_output_shape=(3, 4),
+            expected_num_trainable_weights=0,
+            expected_num_non_trainable_weights=0,
+            expected_num_seed_generators=1,
+            supports_masking=False,
+            run_training_check=False,
+            run_mixed_precision_check=True,
+        )
+
+
+def test_mismatched_shapes_are_refused():
+    with pytest.raises(ValueError, match="same shape"):
+        Sampling()([np.zeros((4, 2), "float32"), np.zeros((1, 2), "float32")])

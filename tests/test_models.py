@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import keras
 import numpy as np
 import pytest
@@ -183,3 +187,81 @@ def test_bad_arguments_are_named(call, message):
 def test_non_model_halves_are_rejected():
     with pytest.raises(TypeError, match="encoder"):
         Autoencoder("encoder", build_decoder())
+
+
+def _small_vae(kl_weight=1.0):
+    vae = build_vae(latent_dim=2, hidden_units=(16,), kl_weight=kl_weight, seed=0)
+    vae.compile(optimizer=keras.optimizers.Adam(1e-3))
+    return vae
+
+
+@pytest.mark.parametrize("num_images, batch_size", [(33, 32), (100, 99), (10, 3)])
+@pytest.mark.parametrize("kl_weight", [1.0, 2.5])
+def test_metrics_add_up_for_any_batch_split(num_images, batch_size, kl_weight):
+    images = np.random.default_rng(1).uniform(size=(num_images, 28, 28)).astype("float32")
+    vae = _small_vae(kl_weight)
+    result = vae.evaluate(images, batch_size=batch_size, verbose=0, return_dict=True)
+    assert result["loss"] == pytest.approx(
+        result["reconstruction_loss"] + kl_weight * result["kl_loss"], abs=1e-4)
+    whole = vae.evaluate(images, batch_size=num_images, verbose=0, return_dict=True)
+    # z is random, so the two runs differ by sampling noise only, not by a batch-weighting bias
+    assert result["kl_loss"] == pytest.approx(whole["kl_loss"], rel=1e-4)
+    history = vae.fit(images, batch_size=batch_size, epochs=1, verbose=0).history
+    assert history["loss"][0] == pytest.approx(
+        history["reconstruction_loss"][0] + kl_weight * history["kl_loss"][0], abs=1e-3)
+
+
+def test_sample_weight_is_honoured():
+    images = np.random.default_rng(2).uniform(size=(33, 28, 28)).astype("float32")
+    vae = _small_vae()
+    zero = vae.evaluate(images, sample_weight=np.zeros(33), verbose=0, return_dict=True)
+    assert zero["loss"] == pytest.approx(0.0, abs=1e-6)
+    assert zero["reconstruction_loss"] == pytest.approx(0.0, abs=1e-6)
+    plain = vae.evaluate(images, batch_size=33, verbose=0, return_dict=True)
+    ones = vae.evaluate(images, sample_weight=np.ones(33), batch_size=33, verbose=0,
+                        return_dict=True)
+    assert ones["kl_loss"] == pytest.approx(plain["kl_loss"], rel=1e-5)
+    history = vae.fit(images, sample_weight=np.ones(33), epochs=1, verbose=0).history
+    assert np.isfinite(history["loss"][0])
+
+
+def test_a_compiled_loss_is_refused_not_ignored():
+    vae = build_vae(latent_dim=2, hidden_units=(16,))
+    vae.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match="loss='mse'"):
+        vae.fit(np.zeros((4, 28, 28), "float32"), epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize("kl_weight", [float("nan"), float("inf"), -1.0, "1"])
+def test_bad_kl_weight_is_named(kl_weight):
+    with pytest.raises(ValueError, match="kl_weight"):
+        build_vae(latent_dim=2, kl_weight=kl_weight)
+
+
+def test_numpy_kl_weight_is_a_valid_number():
+    assert build_vae(latent_dim=2, kl_weight=np.float32(2.0)).kl_weight == 2.0
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_a_vae_trains_under_mixed_precision(policy):
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        vae = _small_vae()
+        images = np.random.default_rng(3).uniform(size=(64, 28, 28)).astype("float32")
+        history = vae.fit(images, batch_size=32, epochs=2, verbose=0).history
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert np.all(np.isfinite(history["loss"]))
+
+
+def test_import_vaekit_is_enough_to_load_a_saved_vae(tmp_path):
+    path = tmp_path / "vae.keras"
+    vae = _small_vae()
+    vae(np.zeros((1, 28, 28), "float32"))  # build, so the weights are saved too
+    vae.save(path)
+    code = (f"import keras, vaekit; m = keras.models.load_model({str(path)!r}, safe_mode=True); "
+            "print(type(m).__name__)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "VAE"

@@ -13,7 +13,8 @@ class Sampling(keras.layers.Layer):
     The randomness lives in `epsilon ~ N(0, I)`, which does not depend on the encoder, so the
     gradient of `z` with respect to `z_mean` (1) and `z_log_var` (`epsilon * sigma / 2`) is
     defined and training can back-propagate through the sample. The layer samples in training
-    and in inference: a VAE's encoding is random.
+    and in inference: a VAE's encoding is random. The noise is drawn in the layer's compute
+    dtype, so the layer works under mixed precision (`mixed_float16`, `mixed_bfloat16`).
 
     Args:
         seed: integer seed for the layer's `keras.random.SeedGenerator`, or None.
@@ -46,7 +47,14 @@ class Sampling(keras.layers.Layer):
                 f"Received: inputs of type {type(inputs).__name__}"
             )
         z_mean, z_log_var = inputs
-        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        if tuple(z_mean.shape) != tuple(z_log_var.shape):
+            raise ValueError(
+                "`z_mean` and `z_log_var` must have the same shape. Received: "
+                f"z_mean.shape={tuple(z_mean.shape)}, z_log_var.shape={tuple(z_log_var.shape)}"
+            )
+        epsilon = keras.random.normal(
+            ops.shape(z_mean), dtype=self.compute_dtype, seed=self.seed_generator
+        )
         return z_mean + ops.exp(0.5 * z_log_var) * epsilon
 
     def compute_output_shape(self, input_shape):

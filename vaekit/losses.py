@@ -46,6 +46,10 @@ def gaussian_kl_per_dimension(z_mean, z_log_var):
     z_mean = ops.convert_to_tensor(z_mean)
     z_log_var = ops.convert_to_tensor(z_log_var)
     _check_same_shape("z_mean", z_mean, "z_log_var", z_log_var)
+    # float16 / bfloat16 codes (mixed precision) and mixed float32/float64 inputs: compute in
+    # at least float32, like the reconstruction losses.
+    dtype = keras.backend.result_type(z_mean.dtype, z_log_var.dtype, "float32")
+    z_mean, z_log_var = ops.cast(z_mean, dtype), ops.cast(z_log_var, dtype)
     return 0.5 * (ops.square(z_mean) + ops.exp(z_log_var) - z_log_var - 1.0)
 
 

@@ -8,6 +8,7 @@ encoder `784 → 256 → latent` gets the decoder `latent → 256 → 784`.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import keras
@@ -229,7 +230,9 @@ class VAE(_EncoderDecoder):
     The loss, per image in nats and averaged over the batch, is
     `reconstruction_loss + kl_weight * kl_loss`: the reconstruction negative log-likelihood
     summed over pixels plus KL(q(z|x) || N(0, I)) (`kl_weight` = β; 1 gives the ELBO).
-    `fit` and `evaluate` report `loss`, `reconstruction_loss` and `kl_loss`.
+    `fit` and `evaluate` report `loss`, `reconstruction_loss` and `kl_loss`, each averaged over
+    images (not batches), so `loss == reconstruction_loss + kl_weight * kl_loss`. Per-image
+    `sample_weight` is honoured: `vae.fit(x, sample_weight=w)`.
 
     To train one half only, freeze the other before compiling:
     `vae.encoder.trainable = False; vae.compile(...)`.
@@ -267,9 +270,10 @@ class VAE(_EncoderDecoder):
         **kwargs,
     ):
         super().__init__(encoder, decoder, **kwargs)
-        if isinstance(kl_weight, bool) or not isinstance(kl_weight, (int, float)) or kl_weight < 0:
+        if (isinstance(kl_weight, bool) or not isinstance(kl_weight, numbers.Real)
+                or not math.isfinite(kl_weight) or kl_weight < 0):
             raise ValueError(
-                f"`kl_weight` must be a number >= 0. Received: kl_weight={kl_weight!r}"
+                f"`kl_weight` must be a finite number >= 0. Received: kl_weight={kl_weight!r}"
             )
         if reconstruction not in RECONSTRUCTION_LOSSES:
             raise ValueError(
@@ -289,20 +293,40 @@ class VAE(_EncoderDecoder):
         reconstruction = self.decoder(z, training=training)
         return {"reconstruction": reconstruction, "z_mean": z_mean, "z_log_var": z_log_var, "z": z}
 
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """Like `keras.Model.fit`; with `sample_weight` and no `y`, the images are the target."""
+        return super().fit(x, _target(x, y, kwargs), *args, **kwargs)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """Like `keras.Model.evaluate`; with `sample_weight` and no `y`, the images are the
+        target."""
+        return super().evaluate(x, _target(x, y, kwargs), *args, **kwargs)
+
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """Mean over the batch of `reconstruction + kl_weight * KL`, in nats per image."""
-        if sample_weight is not None:
-            raise ValueError("`VAE` does not support `sample_weight`. Received a sample_weight.")
+        """Batch mean of `weight * (reconstruction + kl_weight * KL)`, in nats per image.
+
+        The `reconstruction_loss` and `kl_loss` metrics average the same weighted per-image
+        terms over all images seen, so `loss == reconstruction_loss + kl_weight * kl_loss`
+        holds for any batch split.
+        """
+        if self.loss is not None:
+            raise ValueError(
+                "`VAE` computes its own loss (reconstruction + kl_weight * KL); compile it "
+                f"without `loss`. Received: loss={self.loss!r}"
+            )
         if y_pred is None:
             y_pred = self(x, training=training)
         target = x if y is None else y
-        reconstruction_loss = ops.mean(
-            RECONSTRUCTION_LOSSES[self.reconstruction](target, y_pred["reconstruction"])
+        reconstruction = RECONSTRUCTION_LOSSES[self.reconstruction](
+            target, y_pred["reconstruction"]
         )
-        kl_loss = ops.mean(gaussian_kl(y_pred["z_mean"], y_pred["z_log_var"]))
-        self.reconstruction_loss_tracker.update_state(reconstruction_loss)
-        self.kl_loss_tracker.update_state(kl_loss)
-        total = reconstruction_loss + self.kl_weight * kl_loss
+        kl = gaussian_kl(y_pred["z_mean"], y_pred["z_log_var"])
+        if sample_weight is not None:
+            weights = ops.reshape(ops.cast(sample_weight, reconstruction.dtype), (-1,))
+            reconstruction, kl = reconstruction * weights, kl * weights
+        self.reconstruction_loss_tracker.update_state(reconstruction)
+        self.kl_loss_tracker.update_state(kl)
+        total = ops.mean(reconstruction) + self.kl_weight * ops.mean(kl)
         if self.losses:
             total = total + ops.sum(self.losses)
         return total
@@ -314,6 +338,16 @@ class VAE(_EncoderDecoder):
             "reconstruction": self.reconstruction,
             "seed": self.seed,
         }
+
+
+def _target(x, y, fit_kwargs):
+    """The target Keras should see: `x` itself when only `sample_weight` is given.
+
+    Keras drops `sample_weight` when `y` is None, so a VAE's weights would be ignored.
+    """
+    if y is None and fit_kwargs.get("sample_weight") is not None:
+        return x
+    return y
 
 
 def build_autoencoder(
