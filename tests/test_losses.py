@@ -72,3 +72,9 @@ def test_shape_mismatch_names_both_arguments():
 def test_bad_sigma_is_named():
     with pytest.raises(ValueError, match="sigma=0"):
         gaussian_reconstruction_loss(np.zeros((1, 2)), np.zeros((1, 2)), sigma=0)
+
+
+def test_bernoulli_loss_refuses_0_to_255_images():
+    raw = np.full((2, 28, 28), 255.0, "float32")
+    with pytest.raises(ValueError, match="divide 0–255 images by 255"):
+        bernoulli_reconstruction_loss(raw, np.full((2, 28, 28), 0.5, "float32"))

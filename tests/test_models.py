@@ -265,3 +265,20 @@ def test_import_vaekit_is_enough_to_load_a_saved_vae(tmp_path):
                             env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "VAE"
+
+
+def test_uint8_images_get_a_clear_error():
+    raw = np.random.default_rng(4).integers(0, 256, size=(8, 28, 28)).astype("uint8")
+    vae = _small_vae()
+    with pytest.raises(ValueError, match=r"divide 0–255 images by 255.*\[0, 255\]"):
+        vae.fit(raw, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="x"):
+        vae.evaluate(np.full((2, 28, 28), np.nan, "float32"), verbose=0)
+
+
+def test_a_diverging_run_stops_with_a_message():
+    vae = build_vae(latent_dim=2, hidden_units=(16,), seed=0)
+    vae.compile(optimizer=keras.optimizers.Adam(1e30))  # diverges at once
+    images = np.random.default_rng(5).uniform(size=(64, 28, 28)).astype("float32")
+    with pytest.raises(FloatingPointError, match="learning rate"):
+        vae.fit(images, batch_size=8, epochs=5, verbose=0)

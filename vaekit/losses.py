@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 import keras
+import numpy as np
 from keras import ops
 
 # Probabilities are clipped to [EPSILON, 1 - EPSILON] before the log (as Keras' own BCE does).
@@ -79,12 +80,17 @@ def bernoulli_reconstruction_loss(x, x_reconstructed):
     minimum is the pixels' entropy, not 0.
 
     Args:
-        x: targets in [0, 1], `(batch, ...)`.
+        x: targets in [0, 1], `(batch, ...)`; NumPy targets outside [0, 1] are refused.
         x_reconstructed: probabilities, same shape as `x`.
 
     Returns:
         `(batch,)`.
     """
+    if isinstance(x, np.ndarray) and x.size and not (np.min(x) >= 0 and np.max(x) <= 1):
+        raise ValueError(
+            "`x` must hold grey levels or binary pixels in [0, 1] (divide 0–255 images by "
+            f"255). Received: values in [{np.min(x):g}, {np.max(x):g}]"
+        )
     x = ops.convert_to_tensor(x, dtype="float32")
     p = ops.clip(ops.convert_to_tensor(x_reconstructed, dtype="float32"), EPSILON, 1 - EPSILON)
     _check_same_shape("x", x, "x_reconstructed", p)

@@ -15,6 +15,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from vaekit.callbacks import StopOnNonFiniteLoss
 from vaekit.layers import Sampling
 from vaekit.losses import RECONSTRUCTION_LOSSES, gaussian_kl
 
@@ -294,13 +295,36 @@ class VAE(_EncoderDecoder):
         return {"reconstruction": reconstruction, "z_mean": z_mean, "z_log_var": z_log_var, "z": z}
 
     def fit(self, x=None, y=None, *args, **kwargs):
-        """Like `keras.Model.fit`; with `sample_weight` and no `y`, the images are the target."""
+        """Like `keras.Model.fit`, with three additions.
+
+        NumPy images outside [0, 1] are refused for the Bernoulli loss; with `sample_weight`
+        and no `y`, the images are the target (Keras would drop the weights); and a NaN or
+        infinite loss stops training with `StopOnNonFiniteLoss`'s message.
+        """
+        self._check_images(x)
+        kwargs["callbacks"] = [*(kwargs.get("callbacks") or []), StopOnNonFiniteLoss()]
         return super().fit(x, _target(x, y, kwargs), *args, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
-        """Like `keras.Model.evaluate`; with `sample_weight` and no `y`, the images are the
-        target."""
+        """Like `keras.Model.evaluate`, with `fit`'s image check and `sample_weight` target."""
+        self._check_images(x)
         return super().evaluate(x, _target(x, y, kwargs), *args, **kwargs)
+
+    def _check_images(self, x) -> None:
+        """Refuse NumPy images that the Bernoulli loss cannot take: outside [0, 1] or NaN."""
+        if self.reconstruction != "bernoulli" or not isinstance(x, np.ndarray) or x.size == 0:
+            return
+        if not np.issubdtype(x.dtype, np.number) or not np.all(np.isfinite(x)):
+            raise ValueError(
+                "`x` must hold finite grey levels in [0, 1] for the Bernoulli loss. Received: "
+                f"dtype {x.dtype} with non-finite or non-numeric values"
+            )
+        low, high = x.min(), x.max()
+        if low < 0 or high > 1:
+            raise ValueError(
+                "`x` must hold grey levels in [0, 1] for the Bernoulli loss (divide 0–255 "
+                f"images by 255). Received: values in [{low:g}, {high:g}], dtype {x.dtype}"
+            )
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Batch mean of `weight * (reconstruction + kl_weight * KL)`, in nats per image.
