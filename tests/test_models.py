@@ -282,3 +282,11 @@ def test_a_diverging_run_stops_with_a_message():
     images = np.random.default_rng(5).uniform(size=(64, 28, 28)).astype("float32")
     with pytest.raises(FloatingPointError, match="learning rate"):
         vae.fit(images, batch_size=8, epochs=5, verbose=0)
+
+
+def test_numpy_integers_are_valid_sizes():
+    vae = build_vae(image_shape=(np.int64(28), 28), latent_dim=np.int64(3),
+                    hidden_units=(np.int32(16),))
+    outputs = predict_in_batches(vae, np.zeros((2, 28, 28), "float32"), batch_size=np.int64(1))
+    assert outputs["z"].shape == (2, 3)
+    assert build_autoencoder(latent_dim=np.int16(2)).encoder.output.shape[-1] == 2

@@ -22,20 +22,19 @@ from vaekit.losses import RECONSTRUCTION_LOSSES, gaussian_kl
 KINDS = ("dense", "conv")
 
 
-def _check_positive_int(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+def _check_positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+    return int(value)
 
 
 def _check_units(name: str, values) -> tuple[int, ...]:
-    if isinstance(values, int) or not isinstance(values, Sequence):
+    if isinstance(values, numbers.Integral) or not isinstance(values, Sequence):
         raise ValueError(
             f"`{name}` must be a sequence of positive integers, e.g. (256,). "
             f"Received: {name}={values!r}"
         )
-    for value in values:
-        _check_positive_int(f"{name}[...]", value)
-    return tuple(values)
+    return tuple(_check_positive_int(f"{name}[...]", value) for value in values)
 
 
 def _check_shape(name: str, shape) -> tuple[int, ...]:
@@ -43,9 +42,7 @@ def _check_shape(name: str, shape) -> tuple[int, ...]:
         raise ValueError(
             f"`{name}` must be an image shape such as (28, 28). Received: {name}={shape!r}"
         )
-    for size in shape:
-        _check_positive_int(f"{name}[...]", size)
-    return tuple(shape)
+    return tuple(_check_positive_int(f"{name}[...]", size) for size in shape)
 
 
 def _check_kind(kind: str, image_shape: tuple[int, ...], filters: tuple[int, ...]) -> None:
@@ -90,7 +87,7 @@ def build_encoder(
         name: model name.
     """
     input_shape = _check_shape("input_shape", input_shape)
-    _check_positive_int("latent_dim", latent_dim)
+    latent_dim = _check_positive_int("latent_dim", latent_dim)
     hidden_units = _check_units("hidden_units", hidden_units)
     filters = _check_units("filters", filters)
     _check_kind(kind, input_shape, filters)
@@ -141,7 +138,7 @@ def build_decoder(
         name: model name.
     """
     output_shape = _check_shape("output_shape", output_shape)
-    _check_positive_int("latent_dim", latent_dim)
+    latent_dim = _check_positive_int("latent_dim", latent_dim)
     hidden_units = _check_units("hidden_units", hidden_units)
     filters = _check_units("filters", filters)
     _check_kind(kind, output_shape, filters)
@@ -434,7 +431,7 @@ def predict_in_batches(model: keras.Model, inputs, batch_size: int = 1024):
     shapes stays quiet and quick. Outputs keep the model's structure: an array, a list of
     arrays (e.g. `[z_mean, z_log_var]`) or a dict of arrays, each with `len(inputs)` rows.
     """
-    _check_positive_int("batch_size", batch_size)
+    batch_size = _check_positive_int("batch_size", batch_size)
     if len(inputs) == 0:
         raise ValueError("`inputs` must contain at least one example. Received: 0 examples")
     chunks = [
