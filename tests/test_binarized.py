@@ -55,3 +55,16 @@ def test_a_vae_trains_on_dynamic_binarization():
 def test_bad_input_gets_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: binarize("abc"), "array of numbers"),
+        (lambda: binarize(GREY, seed="x"), "seed='x'"),
+        (lambda: DynamicBinarization(GREY, seed=-2), "seed=-2"),
+    ],
+)
+def test_more_bad_input_gets_a_clear_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

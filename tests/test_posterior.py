@@ -71,3 +71,8 @@ def test_aggregate_log_density_of_one_gaussian_is_that_gaussian():
     np.testing.assert_allclose(density, [-np.log(2 * np.pi), -np.log(2 * np.pi) - 1.0])
     with pytest.raises(ValueError, match="2 columns"):
         aggregate_log_density(np.zeros((1, 3)), np.zeros((3, 2)), np.zeros((3, 2)))
+
+
+def test_bad_seed_is_named():
+    with pytest.raises(ValueError, match="seed='x'"):
+        kl_decomposition(np.zeros((4, 2)), np.zeros((4, 2)), seed="x")

@@ -112,3 +112,16 @@ def test_bad_input_gets_a_clear_error(call, message):
 def test_sample_quality_needs_a_classifier():
     with pytest.raises(TypeError, match="judge"):
         sample_quality(object(), np.zeros((4, 28, 28)), np.zeros((4, 28, 28)))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: frechet_distance(np.full((5, 2), np.nan), np.zeros((5, 2))), "finite"),
+        (lambda: precision_recall(np.full((10, 2), np.inf), np.zeros((10, 2))), "finite"),
+        (lambda: DigitClassifier().fit("abc", [0]), "array of numbers"),
+    ],
+)
+def test_non_finite_or_non_numeric_input_is_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

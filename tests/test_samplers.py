@@ -92,3 +92,18 @@ def test_aggregate_posterior_has_the_total_variance():
 def test_bad_input_gets_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: BoxSampler().fit("abc"), "`codes` must be an array of numbers"),
+        (lambda: PriorSampler().fit(RNG.normal(size=(4, 2))).sample(3, seed="x"), "seed='x'"),
+        (lambda: GaussianMixtureSampler(2, seed=-1), "seed=-1"),
+        (lambda: GaussianMixtureSampler(2).fit(RNG.normal(size=(20, 2))).log_density(
+            np.zeros((1, 3))), "2 columns"),
+    ],
+)
+def test_more_bad_input_gets_a_clear_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

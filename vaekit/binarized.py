@@ -18,22 +18,16 @@ import math
 import keras
 import numpy as np
 
-from vaekit.samplers import check_positive_int
+from vaekit.checks import as_float_array, check_grey_levels, check_positive_int, check_seed
 
 
 def _as_grey_levels(images, name: str = "images") -> np.ndarray:
-    images = np.asarray(images, dtype=np.float32)
+    images = as_float_array(images, name, np.float32)
     if images.ndim < 2 or len(images) == 0:
         raise ValueError(
             f"`{name}` must be a non-empty batch of images. Received: {name}.shape={images.shape}"
         )
-    if not np.all(np.isfinite(images)):
-        raise ValueError(f"`{name}` must be grey levels in [0, 1]. Received: NaN or inf values")
-    if images.min() < 0 or images.max() > 1:
-        raise ValueError(
-            f"`{name}` must be grey levels in [0, 1] (divide 0–255 images by 255). Received: "
-            f"values in [{images.min():g}, {images.max():g}]"
-        )
+    check_grey_levels(images, name)
     return images
 
 
@@ -48,7 +42,8 @@ def binarize(images, *, seed: int = 0) -> np.ndarray:
         float32 array of 0s and 1s, same shape as `images`.
     """
     images = _as_grey_levels(images)
-    return (np.random.default_rng(seed).random(images.shape) < images).astype(np.float32)
+    rng = np.random.default_rng(check_seed("seed", seed))
+    return (rng.random(images.shape) < images).astype(np.float32)
 
 
 class DynamicBinarization(keras.utils.PyDataset):
@@ -71,7 +66,7 @@ class DynamicBinarization(keras.utils.PyDataset):
         super().__init__(**kwargs)
         self.images = _as_grey_levels(images)
         self.batch_size = check_positive_int("batch_size", batch_size)
-        self.seed = seed
+        self.seed = check_seed("seed", seed)
         self.epoch = 0
         self._order = self._shuffled_order()
 

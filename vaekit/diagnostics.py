@@ -23,6 +23,7 @@ from keras import ops
 from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
 
+from vaekit.checks import as_codes, check_positive_int, check_seed
 from vaekit.losses import (
     RECONSTRUCTION_LOSSES,
     gaussian_kl,
@@ -31,7 +32,7 @@ from vaekit.losses import (
 )
 from vaekit.models import VAE, predict_in_batches
 from vaekit.posterior import gaussian_log_density
-from vaekit.samplers import BoxSampler, as_codes, check_positive_int
+from vaekit.samplers import BoxSampler
 
 
 def _as_labels(labels, num_codes: int) -> np.ndarray:
@@ -175,7 +176,8 @@ def interpolation_smoothness(decoder, codes, *, num_pairs: int = 200, steps: int
     steps = check_positive_int("steps", steps)
     if steps < 3:
         raise ValueError(f"`steps` must be at least 3. Received: steps={steps}")
-    pairs = np.random.default_rng(seed).integers(len(codes), size=(num_pairs, 2))
+    pairs = np.random.default_rng(check_seed("seed", seed)).integers(len(codes),
+                                                                     size=(num_pairs, 2))
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     weights = np.linspace(0.0, 1.0, steps)[None, :, None]
     lines = codes[pairs[:, 0], None] * (1 - weights) + codes[pairs[:, 1], None] * weights

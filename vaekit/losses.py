@@ -16,6 +16,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from vaekit.checks import check_grey_levels
+
 # Probabilities are clipped to [EPSILON, 1 - EPSILON] before the log (as Keras' own BCE does).
 EPSILON = 1e-7
 
@@ -86,11 +88,8 @@ def bernoulli_reconstruction_loss(x, x_reconstructed):
     Returns:
         `(batch,)`.
     """
-    if isinstance(x, np.ndarray) and x.size and not (np.min(x) >= 0 and np.max(x) <= 1):
-        raise ValueError(
-            "`x` must hold grey levels or binary pixels in [0, 1] (divide 0–255 images by "
-            f"255). Received: values in [{np.min(x):g}, {np.max(x):g}]"
-        )
+    if isinstance(x, np.ndarray) and x.size:
+        check_grey_levels(x, "x")
     x = ops.convert_to_tensor(x, dtype="float32")
     p = ops.clip(ops.convert_to_tensor(x_reconstructed, dtype="float32"), EPSILON, 1 - EPSILON)
     _check_same_shape("x", x, "x_reconstructed", p)

@@ -16,16 +16,11 @@ import numpy as np
 from keras import layers, ops
 
 from vaekit.callbacks import StopOnNonFiniteLoss
+from vaekit.checks import check_grey_levels, check_positive_int
 from vaekit.layers import Sampling
 from vaekit.losses import RECONSTRUCTION_LOSSES, gaussian_kl
 
 KINDS = ("dense", "conv")
-
-
-def _check_positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-    return int(value)
 
 
 def _check_units(name: str, values) -> tuple[int, ...]:
@@ -34,7 +29,7 @@ def _check_units(name: str, values) -> tuple[int, ...]:
             f"`{name}` must be a sequence of positive integers, e.g. (256,). "
             f"Received: {name}={values!r}"
         )
-    return tuple(_check_positive_int(f"{name}[...]", value) for value in values)
+    return tuple(check_positive_int(f"{name}[...]", value) for value in values)
 
 
 def _check_shape(name: str, shape) -> tuple[int, ...]:
@@ -42,7 +37,7 @@ def _check_shape(name: str, shape) -> tuple[int, ...]:
         raise ValueError(
             f"`{name}` must be an image shape such as (28, 28). Received: {name}={shape!r}"
         )
-    return tuple(_check_positive_int(f"{name}[...]", size) for size in shape)
+    return tuple(check_positive_int(f"{name}[...]", size) for size in shape)
 
 
 def _check_kind(kind: str, image_shape: tuple[int, ...], filters: tuple[int, ...]) -> None:
@@ -87,7 +82,7 @@ def build_encoder(
         name: model name.
     """
     input_shape = _check_shape("input_shape", input_shape)
-    latent_dim = _check_positive_int("latent_dim", latent_dim)
+    latent_dim = check_positive_int("latent_dim", latent_dim)
     hidden_units = _check_units("hidden_units", hidden_units)
     filters = _check_units("filters", filters)
     _check_kind(kind, input_shape, filters)
@@ -138,7 +133,7 @@ def build_decoder(
         name: model name.
     """
     output_shape = _check_shape("output_shape", output_shape)
-    latent_dim = _check_positive_int("latent_dim", latent_dim)
+    latent_dim = check_positive_int("latent_dim", latent_dim)
     hidden_units = _check_units("hidden_units", hidden_units)
     filters = _check_units("filters", filters)
     _check_kind(kind, output_shape, filters)
@@ -309,19 +304,8 @@ class VAE(_EncoderDecoder):
 
     def _check_images(self, x) -> None:
         """Refuse NumPy images that the Bernoulli loss cannot take: outside [0, 1] or NaN."""
-        if self.reconstruction != "bernoulli" or not isinstance(x, np.ndarray) or x.size == 0:
-            return
-        if not np.issubdtype(x.dtype, np.number) or not np.all(np.isfinite(x)):
-            raise ValueError(
-                "`x` must hold finite grey levels in [0, 1] for the Bernoulli loss. Received: "
-                f"dtype {x.dtype} with non-finite or non-numeric values"
-            )
-        low, high = x.min(), x.max()
-        if low < 0 or high > 1:
-            raise ValueError(
-                "`x` must hold grey levels in [0, 1] for the Bernoulli loss (divide 0–255 "
-                f"images by 255). Received: values in [{low:g}, {high:g}], dtype {x.dtype}"
-            )
+        if self.reconstruction == "bernoulli" and isinstance(x, np.ndarray) and x.size:
+            check_grey_levels(x, "x")
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Batch mean of `weight * (reconstruction + kl_weight * KL)`, in nats per image.
@@ -431,7 +415,7 @@ def predict_in_batches(model: keras.Model, inputs, batch_size: int = 1024):
     shapes stays quiet and quick. Outputs keep the model's structure: an array, a list of
     arrays (e.g. `[z_mean, z_log_var]`) or a dict of arrays, each with `len(inputs)` rows.
     """
-    batch_size = _check_positive_int("batch_size", batch_size)
+    batch_size = check_positive_int("batch_size", batch_size)
     if len(inputs) == 0:
         raise ValueError("`inputs` must contain at least one example. Received: 0 examples")
     chunks = [

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy.stats import norm
 
+from vaekit.checks import check_positive_int
 from vaekit.models import predict_in_batches
 
 CLASS_COLOURS = (
@@ -30,11 +31,6 @@ def _axes(ax, figsize=(6, 5)):
         figure, ax = plt.subplots(figsize=figsize)
         return figure, ax
     return ax.figure, ax
-
-
-def _check_positive_int(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
 
 
 def plot_latent_scatter(codes, labels, *, dims=(0, 1), ax=None, title=None, point_size=6):
@@ -80,7 +76,7 @@ def tile_images(images, ncols: int) -> np.ndarray:
         `(rows * (h + 1) - 1, ncols * (w + 1) - 1)` with `rows = ceil(n / ncols)`.
     """
     images = np.asarray(images)
-    _check_positive_int("ncols", ncols)
+    check_positive_int("ncols", ncols)
     if images.ndim != 3 or len(images) == 0:
         raise ValueError(
             f"`images` must have shape (n >= 1, height, width). Received: {images.shape}"
@@ -118,7 +114,7 @@ def plot_reconstructions(images, reconstructions, *, num_images: int = 10, ax=No
             "`images` and `reconstructions` must have the same shape. Received: "
             f"{images.shape} and {reconstructions.shape}"
         )
-    _check_positive_int("num_images", num_images)
+    check_positive_int("num_images", num_images)
     num_images = min(num_images, len(images))
     stacked = np.concatenate([images[:num_images], reconstructions[:num_images]])
     figure = plot_images(stacked, ncols=num_images, ax=ax, title=title)
@@ -134,7 +130,7 @@ def plot_reconstructions(images, reconstructions, *, num_images: int = 10, ax=No
 
 def gaussian_grid(grid_size: int = 15, *, clip: float = 0.05) -> np.ndarray:
     """`grid_size` standard-normal quantiles from `clip` to `1 - clip` (never ±inf)."""
-    _check_positive_int("grid_size", grid_size)
+    check_positive_int("grid_size", grid_size)
     if not 0 < clip < 0.5:
         raise ValueError(f"`clip` must be in (0, 0.5). Received: clip={clip!r}")
     return norm.ppf(np.linspace(clip, 1 - clip, grid_size))
@@ -181,7 +177,7 @@ def plot_manifold(decoder, *, grid_size: int = 15, extent=None, clip: float = 0.
 
 def sample_prior(decoder, num_samples: int, *, seed: int = 0) -> np.ndarray:
     """Decode `num_samples` draws from N(0, I): images `(num_samples, *image_shape)`."""
-    _check_positive_int("num_samples", num_samples)
+    check_positive_int("num_samples", num_samples)
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((num_samples, _latent_dim(decoder))).astype(np.float32)
     return predict_in_batches(decoder, z)
@@ -202,7 +198,7 @@ def plot_interpolation(decoder, z_start, z_end, *, steps: int = 10, ax=None, tit
             f"`z_start` and `z_end` must have shape ({_latent_dim(decoder)},). "
             f"Received: {z_start.shape} and {z_end.shape}"
         )
-    _check_positive_int("steps", steps)
+    check_positive_int("steps", steps)
     weights = np.linspace(0, 1, steps, dtype=np.float32)[:, None]
     images = predict_in_batches(decoder, (1 - weights) * z_start + weights * z_end)
     return plot_images(images, ncols=steps, ax=ax, title=title)

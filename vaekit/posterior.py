@@ -16,9 +16,12 @@ NumPy arrays (e.g. from `predict_in_batches(vae.encoder, images)`).
 from __future__ import annotations
 
 import numpy as np
+from keras import ops
 from scipy.special import logsumexp
 
-from vaekit.samplers import AggregatePosteriorSampler, as_codes, check_positive_int
+from vaekit.checks import as_codes, check_positive_int, check_seed
+from vaekit.losses import gaussian_kl
+from vaekit.samplers import AggregatePosteriorSampler
 
 ACTIVE_UNIT_THRESHOLD = 0.01
 
@@ -105,7 +108,8 @@ def kl_decomposition(z_mean, z_log_var, *, num_samples: int = 2_000, seed: int =
     """
     z_mean, z_log_var = _posterior(z_mean, z_log_var)
     num_samples = check_positive_int("num_samples", num_samples)
-    average_kl = float(np.mean(0.5 * np.sum(z_mean**2 + np.exp(z_log_var) - z_log_var - 1, axis=1)))
+    seed = check_seed("seed", seed)
+    average_kl = float(np.mean(ops.convert_to_numpy(gaussian_kl(z_mean, z_log_var))))
     z = AggregatePosteriorSampler().fit(z_mean, z_log_var).sample(num_samples, seed=seed)
     log_q = aggregate_log_density(z, z_mean, z_log_var)
     log_p = gaussian_log_density(z, 0.0, np.zeros_like(z))

@@ -30,8 +30,8 @@ from scipy.ndimage import gaussian_filter
 from sklearn.metrics import pairwise_distances
 from sklearn.neighbors import NearestNeighbors
 
+from vaekit.checks import as_codes, as_float_array, check_positive_int
 from vaekit.models import predict_in_batches
-from vaekit.samplers import check_positive_int
 
 FEATURE_LAYER = "features"
 # The bar a digit generator must clear (see `sample_quality_faults`): coverage of at least
@@ -42,7 +42,7 @@ BAR_BLUR_SIGMA = 2.0
 
 
 def _as_images(images, name: str = "images") -> np.ndarray:
-    images = np.asarray(images, dtype=np.float32)
+    images = as_float_array(images, name, np.float32)
     if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) == 0:
         raise ValueError(
             f"`{name}` must be a non-empty batch of 28 × 28 images, shape (n, 28, 28). "
@@ -142,13 +142,7 @@ def frechet_distance(features_a, features_b) -> float:
     `||mu_a - mu_b||² + tr(C_a + C_b - 2 (C_a C_b)^½)`: 0 for identical statistics. Compare
     values only at equal set sizes — the estimate is biased upward for small sets.
     """
-    a = np.asarray(features_a, dtype=np.float64)
-    b = np.asarray(features_b, dtype=np.float64)
-    for name, values in (("features_a", a), ("features_b", b)):
-        if values.ndim != 2 or len(values) < 2:
-            raise ValueError(
-                f"`{name}` must have shape (n >= 2, dim). Received: {name}.shape={values.shape}"
-            )
+    a, b = as_codes(features_a, "features_a"), as_codes(features_b, "features_b")
     if a.shape[1] != b.shape[1]:
         raise ValueError(
             "`features_a` and `features_b` must have the same dimension. "
@@ -187,10 +181,10 @@ def precision_recall(real_features, generated_features, *, k: int = 3) -> dict:
         `recall` (share of real points inside the generated manifold), each in [0, 1].
     """
     k = check_positive_int("k", k)
-    real = np.asarray(real_features, dtype=np.float64)
-    generated = np.asarray(generated_features, dtype=np.float64)
+    real = as_codes(real_features, "real_features", min_rows=1)
+    generated = as_codes(generated_features, "generated_features", min_rows=1)
     for name, values in (("real_features", real), ("generated_features", generated)):
-        if values.ndim != 2 or len(values) <= k:
+        if len(values) <= k:
             raise ValueError(
                 f"`{name}` must have shape (n > k={k}, dim). Received: {name}.shape={values.shape}"
             )

@@ -15,30 +15,10 @@ same scikit-learn-style interface: `fit(codes)` then `sample(num_samples, seed=.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from sklearn.mixture import GaussianMixture
 
-
-def as_codes(codes, name: str = "codes", *, min_rows: int = 2) -> np.ndarray:
-    """Check and return `codes` as a finite float64 array `(num_codes >= min_rows, latent_dim)`."""
-    codes = np.asarray(codes, dtype=np.float64)
-    if codes.ndim != 2 or len(codes) < min_rows:
-        raise ValueError(
-            f"`{name}` must have shape (num_codes >= {min_rows}, latent_dim). "
-            f"Received: {name}.shape={codes.shape}"
-        )
-    if not np.all(np.isfinite(codes)):
-        raise ValueError(f"`{name}` must be finite. Received: {name} with NaN or inf values")
-    return codes
-
-
-def check_positive_int(name: str, value) -> int:
-    """Return `value` as an int if it is a positive integer (NumPy integers too), else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-    return int(value)
+from vaekit.checks import as_codes, check_positive_int, check_seed
 
 
 class _Sampler:
@@ -54,7 +34,7 @@ class _Sampler:
         """Draw `num_samples` latent points, `(num_samples, latent_dim)` float32."""
         self._check_fitted()
         num_samples = check_positive_int("num_samples", num_samples)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed("seed", seed))
         return self._draw(rng, num_samples).astype(np.float32)
 
 
@@ -109,7 +89,7 @@ class GaussianMixtureSampler(_Sampler):
 
     def __init__(self, num_components: int = 10, *, seed: int = 0):
         self.num_components = check_positive_int("num_components", num_components)
-        self.seed = seed
+        self.seed = check_seed("seed", seed)
 
     def fit(self, codes) -> GaussianMixtureSampler:
         """Fit the mixture to `codes` `(num_codes, latent_dim)`; needs num_codes ≥ components."""
@@ -139,7 +119,13 @@ class GaussianMixtureSampler(_Sampler):
     def log_density(self, points) -> np.ndarray:
         """log of the fitted density at `points` `(n, latent_dim)`, `(n,)`."""
         self._check_fitted()
-        return self.mixture_.score_samples(as_codes(points, "points", min_rows=1))
+        points = as_codes(points, "points", min_rows=1)
+        if points.shape[1] != self.latent_dim_:
+            raise ValueError(
+                f"`points` must have {self.latent_dim_} columns like the fitted codes. "
+                f"Received: points.shape={points.shape}"
+            )
+        return self.mixture_.score_samples(points)
 
 
 class PriorSampler(_Sampler):
