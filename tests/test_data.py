@@ -9,6 +9,7 @@ from vaekit import data
 from vaekit.data import (
     CorruptDataError,
     DataUnavailableError,
+    DownloadFailedError,
     download_verified,
     load_mnist,
     make_noisy_curve,
@@ -90,20 +91,25 @@ def test_download_is_verified_then_cached(tmp_path):
 def test_download_with_wrong_checksum_saves_nothing(tmp_path):
     source = tmp_path / "source.npz"
     _fake_archive(source)
-    target = tmp_path / "mnist.npz"
-    with pytest.raises(CorruptDataError, match="nothing was saved"):
+    target = tmp_path / "cache" / "mnist.npz"
+    with pytest.raises(DownloadFailedError, match="nothing was saved"):
         download_verified(source.as_uri(), target, "0" * 64)
-    assert not target.exists() and not (tmp_path / "mnist.npz.part").exists()
+    assert list((tmp_path / "cache").iterdir()) == []
 
 
-def test_failed_download_keeps_the_existing_file(tmp_path):
+def test_a_download_never_replaces_an_existing_file(tmp_path):
     target = tmp_path / "mnist.npz"
     target.write_bytes(b"precious")
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not an archive")
-    with pytest.raises(CorruptDataError):
+    with pytest.raises(DownloadFailedError):
         download_verified(bad.as_uri(), target, "0" * 64)
     assert target.read_bytes() == b"precious"
+    good = tmp_path / "good.npz"
+    digest = _fake_archive(good)
+    download_verified(good.as_uri(), target, digest)  # another process finished first
+    assert target.read_bytes() == b"precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.npz", "good.npz", "mnist.npz"]
 
 
 def test_corrupt_cache_names_the_file_and_the_fix(tmp_path):
@@ -157,9 +163,15 @@ def test_data_dir_environment_variable(monkeypatch, tmp_path):
         ({"test_fraction": 1.5}, "test_fraction=1.5"),
         ({"max_train_examples": 5}, "max_train_examples=5"),
         ({"timeout": 0}, "timeout=0"),
+        ({"timeout": float("nan")}, "timeout=nan"),
+        ({"timeout": "5"}, "timeout='5'"),
+        ({"test_fraction": "0.2"}, "test_fraction='0.2'"),
+        ({"seed": -1}, "seed=-1"),
+        ({"max_test_examples": 10.5}, "max_test_examples=10.5"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, message):
+    kwargs.setdefault("source", "subset")
     with pytest.raises(ValueError, match=message):
         load_mnist(**kwargs)
 
@@ -178,8 +190,23 @@ def test_noisy_curve(dim):
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [({"num_points": 1}, "num_points=1"), ({"noise": -1}, "noise=-1"), ({"dim": 4}, "dim=4")],
+    [
+        ({"num_points": 1}, "num_points=1"),
+        ({"num_points": 2.5}, "num_points=2.5"),
+        ({"noise": -1}, "noise=-1"),
+        ({"noise": float("inf")}, "noise=inf"),
+        ({"dim": 4}, "dim=4"),
+        ({"seed": -3}, "seed=-3"),
+    ],
 )
 def test_noisy_curve_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_noisy_curve(**kwargs)
+
+
+def test_numpy_scalars_are_valid_arguments():
+    m = load_mnist("subset", max_train_examples=np.int64(100), max_test_examples=np.int32(20),
+                   seed=np.int64(1), test_fraction=np.float32(0.2), timeout=np.float64(1))
+    assert len(m.x_train) == 100 and len(m.x_test) == 20
+    points, _ = make_noisy_curve(np.int64(10), noise=np.float32(0.1), seed=np.int64(2))
+    assert points.shape == (10, 2)

@@ -56,6 +56,16 @@ def test_gap_fraction_known_answers():
     assert result["far"].shape == (50 * 50,)
 
 
+def test_repeated_codes_do_not_close_the_gap_radius():
+    dense = RNG.uniform(0, 1, (2000, 2))
+    repeated = np.concatenate([dense, np.repeat(dense[:1], 2000, axis=0)])
+    assert gap_fraction(repeated)["fraction"] < 0.01
+    with pytest.raises(ValueError, match="identical"):
+        gap_fraction(np.ones((10, 2)))
+    with pytest.raises(ValueError, match="too close"):
+        gap_fraction(np.array([[5e-324, 0.0], [0.0, 0.0], [0.0, 5e-324]]))
+
+
 def test_gap_fraction_is_scale_free():
     codes = RNG.standard_normal((500, 2))
     points = BoxSampler().fit(codes).sample(2000, seed=1)

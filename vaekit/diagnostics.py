@@ -23,7 +23,7 @@ from keras import ops
 from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
 
-from vaekit.checks import as_codes, check_positive_int, check_seed
+from vaekit.checks import as_codes, check_positive_int, check_positive_number, check_seed
 from vaekit.losses import (
     RECONSTRUCTION_LOSSES,
     gaussian_kl,
@@ -74,9 +74,15 @@ def box_grid(codes, grid_size: int = 50) -> np.ndarray:
     return np.stack(np.meshgrid(*axes), axis=-1).reshape(-1, 2)
 
 
+def _neighbours(codes, k: int) -> NearestNeighbors:
+    """A k-nearest-neighbour index over `codes` that computes exact distances (a k-d tree;
+    sklearn's brute-force default loses small distances between large codes to rounding)."""
+    return NearestNeighbors(n_neighbors=k, algorithm="kd_tree").fit(codes)
+
+
 def _nearest(points, codes):
     """Distance to, and index of, each point's nearest code."""
-    distances, indices = NearestNeighbors(n_neighbors=1).fit(codes).kneighbors(points)
+    distances, indices = _neighbours(codes, 1).kneighbors(points)
     return distances[:, 0], indices[:, 0]
 
 
@@ -122,7 +128,7 @@ def gap_fraction(codes, *, points=None, radius_factor: float = 3.0, grid_size: i
     """The share of points that are far from every code: the gaps in the latent space.
 
     "Far" means farther than `radius_factor` times the codes' typical spacing (the median
-    distance from a code to its nearest other code), so the measure does not depend on the
+    distance from a distinct code to its nearest other one), so the measure does not depend on the
     scale of the latent space.
 
     Args:
@@ -135,16 +141,19 @@ def gap_fraction(codes, *, points=None, radius_factor: float = 3.0, grid_size: i
         dict with `fraction` (in [0, 1]), `radius` and `far` — a boolean mask `(num_points,)`.
     """
     codes = as_codes(codes)
-    if not radius_factor > 0:
-        raise ValueError(
-            f"`radius_factor` must be positive. Received: radius_factor={radius_factor!r}"
-        )
+    check_positive_number("radius_factor", radius_factor)
     if points is None:
         points = box_grid(codes, grid_size)
     else:
         points = as_codes(points, "points", min_rows=1)
-    spacing, _ = NearestNeighbors(n_neighbors=2).fit(codes).kneighbors(codes)
+    # Spacing between distinct codes: repeated codes must not shrink the radius to 0.
+    distinct = np.unique(codes, axis=0)
+    if len(distinct) < 2:
+        raise ValueError("`codes` must not all be identical (their spacing is 0).")
+    spacing, _ = _neighbours(distinct, 2).kneighbors(distinct)
     radius = radius_factor * float(np.median(spacing[:, 1]))
+    if not radius > 0:
+        raise ValueError("`codes` are too close together to measure their spacing.")
     distances, _ = _nearest(points, codes)
     far = distances > radius
     return {"fraction": float(far.mean()), "radius": radius, "far": far}
@@ -216,10 +225,8 @@ class DigitTypicality:
 
     def __init__(self, num_components: int = 40, ridge: float = 1e-3):
         check_positive_int("num_components", num_components)
-        if not ridge > 0:
-            raise ValueError(f"`ridge` must be positive. Received: ridge={ridge!r}")
-        self.num_components = num_components
-        self.ridge = ridge
+        self.num_components = int(num_components)
+        self.ridge = check_positive_number("ridge", ridge)
 
     def fit(self, images, labels) -> DigitTypicality:
         """Fit on real images `(n, 28, 28)` or `(n, 784)` and their labels `(n,)`."""

@@ -16,7 +16,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from vaekit.checks import check_grey_levels
+from vaekit.checks import check_grey_levels, check_positive_number
 
 # Probabilities are clipped to [EPSILON, 1 - EPSILON] before the log (as Keras' own BCE does).
 EPSILON = 1e-7
@@ -130,8 +130,7 @@ def gaussian_reconstruction_loss(x, x_reconstructed, sigma: float = 1.0):
     Returns:
         `(batch,)`.
     """
-    if not sigma > 0:
-        raise ValueError(f"`sigma` must be positive. Received: sigma={sigma!r}")
+    sigma = check_positive_number("sigma", sigma)
     error = squared_error(x, x_reconstructed)
     pixels = math.prod(tuple(ops.shape(ops.convert_to_tensor(x)))[1:])
     return 0.5 * error / sigma**2 + 0.5 * pixels * math.log(2 * math.pi * sigma**2)

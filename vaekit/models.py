@@ -16,7 +16,7 @@ import numpy as np
 from keras import layers, ops
 
 from vaekit.callbacks import StopOnNonFiniteLoss
-from vaekit.checks import check_grey_levels, check_positive_int
+from vaekit.checks import check_grey_levels, check_positive_int, check_positive_number
 from vaekit.layers import Sampling
 from vaekit.losses import RECONSTRUCTION_LOSSES, gaussian_kl
 
@@ -263,11 +263,7 @@ class VAE(_EncoderDecoder):
         **kwargs,
     ):
         super().__init__(encoder, decoder, **kwargs)
-        if (isinstance(kl_weight, bool) or not isinstance(kl_weight, numbers.Real)
-                or not math.isfinite(kl_weight) or kl_weight < 0):
-            raise ValueError(
-                f"`kl_weight` must be a finite number >= 0. Received: kl_weight={kl_weight!r}"
-            )
+        check_positive_number("kl_weight", kl_weight, allow_zero=True)
         if reconstruction not in RECONSTRUCTION_LOSSES:
             raise ValueError(
                 f"`reconstruction` must be one of {tuple(RECONSTRUCTION_LOSSES)}. "

@@ -19,7 +19,7 @@ import numpy as np
 from keras import ops
 from scipy.special import logsumexp
 
-from vaekit.checks import as_codes, check_positive_int, check_seed
+from vaekit.checks import as_codes, check_positive_int, check_positive_number, check_seed
 from vaekit.losses import gaussian_kl
 from vaekit.samplers import AggregatePosteriorSampler
 
@@ -47,8 +47,7 @@ def active_units(z_mean, *, threshold: float = ACTIVE_UNIT_THRESHOLD) -> dict:
         dict with `count` (int), `active` `(latent_dim,)` bool, and `variance` `(latent_dim,)`.
     """
     z_mean = as_codes(z_mean, "z_mean")
-    if not threshold > 0:
-        raise ValueError(f"`threshold` must be positive. Received: threshold={threshold!r}")
+    check_positive_number("threshold", threshold)
     variance = z_mean.var(axis=0)
     active = variance > threshold
     return {"count": int(active.sum()), "active": active, "variance": variance}

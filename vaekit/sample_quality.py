@@ -30,7 +30,7 @@ from scipy.ndimage import gaussian_filter
 from sklearn.metrics import pairwise_distances
 from sklearn.neighbors import NearestNeighbors
 
-from vaekit.checks import as_codes, as_float_array, check_positive_int
+from vaekit.checks import as_codes, as_float_array, check_positive_int, check_positive_number
 from vaekit.models import predict_in_batches
 
 FEATURE_LAYER = "features"
@@ -148,7 +148,8 @@ def frechet_distance(features_a, features_b) -> float:
             "`features_a` and `features_b` must have the same dimension. "
             f"Received: {a.shape[1]} and {b.shape[1]}"
         )
-    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    cov_a = np.atleast_2d(np.cov(a, rowvar=False))
+    cov_b = np.atleast_2d(np.cov(b, rowvar=False))
     # tr((C_a C_b)^½) = tr((S C_b S)^½) with S = C_a^½: symmetric, so stable when C is singular.
     values, vectors = np.linalg.eigh(cov_a)
     root_a = (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
@@ -227,8 +228,7 @@ def frechet_bar(judge: DigitClassifier, images, real_images, *,
     better than blurred copies of real digits. Measured with the same judge and the same
     reference digits as the samples, so it does not depend on the judge's feature scale.
     """
-    if not sigma > 0:
-        raise ValueError(f"`sigma` must be positive. Received: sigma={sigma!r}")
+    check_positive_number("sigma", sigma)
     blurred = gaussian_filter(_as_images(images), (0, sigma, sigma))
     return frechet_distance(judge.features(blurred), judge.features(real_images))
 
