@@ -68,3 +68,36 @@ def test_bad_input_gets_a_clear_error(call, message):
 def test_more_bad_input_gets_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_labels_travel_with_their_images():
+    labels = np.arange(len(GREY))
+    batches = DynamicBinarization(GREY, labels=labels, batch_size=7, seed=3)
+    seen = []
+    for index in range(len(batches)):
+        ((images, batch_labels),) = batches[index]
+        assert images.shape[0] == batch_labels.shape[0]
+        seen.extend(batch_labels)
+        # Each binary image is a draw of the grey image its label points to.
+        assert np.all(images <= (GREY[batch_labels] > 0))
+    assert sorted(seen) == list(labels)
+
+
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        (np.zeros(3, int), r"shape \(\d+,\)"),
+        (np.full(len(GREY), np.nan), "labels"),
+        (np.full(len(GREY), 1.0), "dtype float64"),
+    ],
+)
+def test_bad_labels_are_named(labels, message):
+    with pytest.raises(ValueError, match=message):
+        DynamicBinarization(GREY, labels=labels)
+
+
+@pytest.mark.parametrize("index", [-1, 99, "0", 1.0])
+def test_a_batch_number_out_of_range_is_an_index_error(index):
+    batches = DynamicBinarization(GREY, batch_size=50)
+    with pytest.raises(IndexError, match="index="):
+        batches[index]

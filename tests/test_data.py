@@ -210,3 +210,42 @@ def test_numpy_scalars_are_valid_arguments():
     assert len(m.x_train) == 100 and len(m.x_test) == 20
     points, _ = make_noisy_curve(np.int64(10), noise=np.float32(0.1), seed=np.int64(2))
     assert points.shape == (10, 2)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda p: load_mnist("subset", test_fraction=0.9999), ValueError,
+         "test_fraction=0.9999"),
+        (lambda p: load_mnist("subset", test_fraction=0.001), ValueError, "test_fraction=0.001"),
+        (lambda p: load_mnist("subset", data_dir=123), TypeError, "data_dir=123"),
+        (lambda p: data.MNIST(*[np.zeros((2, 28, 28)), np.zeros(2)] * 2, "bogus"), ValueError,
+         "source='bogus'"),
+        (lambda p: data.MNIST(None, None, None, None, "subset"), TypeError,
+         "x_train of type NoneType"),
+        (lambda p: data.MNIST(np.zeros((2, 28, 28)), np.zeros(3), np.zeros((1, 28, 28)),
+                              np.zeros(1), "subset"), ValueError, "2 images and 3 labels"),
+        (lambda p: data.sha256_of(None), TypeError, "path=None"),
+        (lambda p: data.sha256_of(12345), TypeError, "path=12345"),
+        (lambda p: read_verified_npz(p, None), ValueError, "sha256=None"),
+        (lambda p: read_verified_npz(None, "0" * 64), TypeError, "path=None"),
+        (lambda p: download_verified(None, p.parent / "copy.npz", "0" * 64), ValueError,
+         "url=None"),
+        (lambda p: download_verified(p.as_uri(), p.parent / "copy.npz", "abc"), ValueError,
+         "sha256='abc'"),
+    ],
+)
+def test_bad_paths_checksums_and_records_are_named(tmp_path, call, error, message):
+    path = tmp_path / "archive.npz"
+    _fake_archive(path)
+    with pytest.raises(error, match=message):
+        call(path)
+    assert not (tmp_path / "copy.npz").exists()
+
+
+def test_checksums_in_upper_case_hex_are_the_same(tmp_path):
+    path = tmp_path / "archive.npz"
+    digest = _fake_archive(path).upper()
+    assert read_verified_npz(str(path), digest)["x_train"].shape == (3, 28, 28)
+    copy = download_verified(path.as_uri(), str(tmp_path / "copy.npz"), digest)
+    assert copy.read_bytes() == path.read_bytes()

@@ -197,3 +197,94 @@ def test_interpolation_smoothness_of_a_constant_decoder_is_undefined():
     constant = keras.Model(inputs, keras.layers.Dense(20, kernel_initializer="zeros")(inputs))
     result = interpolation_smoothness(constant, RNG.normal(size=(50, 2)))
     assert np.isnan(result["largest_step_share"])  # so no claim "smoother than" can pass
+
+
+GREY = np.random.default_rng(7).uniform(size=(8, 28, 28)).astype("float32")
+NAN_GREY = np.where(np.arange(28) == 0, np.nan, GREY).astype("float32")
+CODES = np.random.default_rng(8).normal(size=(40, 2))
+
+
+@pytest.fixture(scope="module")
+def untrained_vae():
+    return build_vae(latent_dim=2, hidden_units=(8,), seed=0)
+
+
+@pytest.fixture(scope="module")
+def small_scorer():
+    images = np.random.default_rng(9).uniform(size=(60, 28, 28)) ** 3
+    return DigitTypicality(num_components=5).fit(images, np.arange(60) % 3)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda v, s: centre_offset(CODES + 1j), r"`codes` .*complex"),
+        (lambda v, s: class_area_shares(CODES, np.arange(40) % 4, num_points=0), "num_points=0"),
+        (lambda v, s: class_area_shares(CODES, np.full(40, np.nan), num_points=10),
+         r"`labels` must be finite"),
+        (lambda v, s: gap_fraction(CODES, points=np.zeros((5, 3))), "`points` must have 2 col"),
+        (lambda v, s: interpolation_smoothness(v.decoder, np.zeros((5, 3)) + np.arange(5)[:, None],
+                                               num_pairs=3), r"`codes` must have 2 columns"),
+        (lambda v, s: interpolation_smoothness(v.decoder, CODES[:2], num_pairs=1, seed=0),
+         r"`num_pairs` drew only pairs of a code with itself"),
+        (lambda v, s: DigitTypicality(num_components=100).fit(GREY, np.arange(8) % 2),
+         r"`num_components` must be at most 8"),
+        (lambda v, s: DigitTypicality(num_components=2).fit(NAN_GREY, np.arange(8) % 2),
+         r"`images` must hold grey levels"),
+        (lambda v, s: DigitTypicality(num_components=2).fit(np.array([["a"] * 784] * 20),
+                                                            np.zeros(20)), r"`images` .*numbers"),
+        (lambda v, s: DigitTypicality(num_components=2).fit(GREY, np.r_[np.zeros(7), 1]),
+         r"`labels` must give every class at least 2 images.*class 1"),
+        (lambda v, s: DigitTypicality(num_components=2).fit(np.zeros((8, 28, 28)),
+                                                            np.arange(8) % 2), "identical"),
+        (lambda v, s: s.distance(np.zeros((4, 14, 14))),
+         r"`images` must have 784 pixels each.*\(4, 14, 14\)"),
+        (lambda v, s: s.distance(GREY * 255), "divide 0–255"),
+        (lambda v, s: s.distance(GREY + 1j), r"`images` .*complex"),
+        (lambda v, s: s.predict(NAN_GREY), r"`images` must hold grey levels"),
+        (lambda v, s: digit_likeness(s, GREY * 255), "divide 0–255"),
+        (lambda v, s: reconstruction_error(GREY, GREY[:4]),
+         r"`images` and `reconstructions` must have the same shape"),
+        (lambda v, s: reconstruction_error(GREY, NAN_GREY), r"`reconstructions` must be finite"),
+        (lambda v, s: reconstruction_error(GREY[:0], GREY[:0]), r"`images` must be a non-empty"),
+        (lambda v, s: reconstruction_error(["a"], ["b"]), r"`images` must be an array of numbers"),
+        (lambda v, s: heldout_elbo(v, GREY * 255), r"`images` .*divide 0–255"),
+        (lambda v, s: heldout_elbo(v, NAN_GREY), r"`images` must hold grey levels"),
+        (lambda v, s: heldout_elbo(v, GREY[:0]), r"`images` must be a non-empty"),
+        (lambda v, s: heldout_elbo(v, GREY[:, :14, :14]),
+         r"`images` must be a non-empty batch of 28 × 28 images.*\(8, 14, 14\)"),
+        (lambda v, s: heldout_elbo(v, GREY, seed=-1), "seed=-1"),
+        (lambda v, s: heldout_elbo(v, GREY, seed="0"), "seed='0'"),
+        (lambda v, s: kl_per_dimension(v, NAN_GREY), r"`images` must hold grey levels"),
+        (lambda v, s: kl_per_dimension(v, GREY * 255), "divide 0–255"),
+        (lambda v, s: importance_weighted_log_likelihood(v, GREY[:0], num_samples=3),
+         r"`images` must be a non-empty"),
+        (lambda v, s: importance_weighted_log_likelihood(v, [["a"]], num_samples=3),
+         r"`images` must be an array of numbers"),
+        (lambda v, s: importance_weighted_log_likelihood(v, GREY, num_samples=3, seed=-1),
+         "seed=-1"),
+    ],
+)
+def test_bad_input_is_named(untrained_vae, small_scorer, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(untrained_vae, small_scorer)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: interpolation_smoothness(None, CODES, num_pairs=3), "decoder of type NoneType"),
+        (lambda: digit_likeness(None, GREY), "scorer of type NoneType"),
+    ],
+)
+def test_a_wrong_kind_of_object_is_a_type_error(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_bool_and_list_images_are_valid_for_a_vae(untrained_vae):
+    binary = heldout_elbo(untrained_vae, GREY > 0.5)
+    assert binary == heldout_elbo(untrained_vae, (GREY > 0.5).astype("float32"))
+    assert heldout_elbo(untrained_vae, GREY.tolist()) == heldout_elbo(untrained_vae, GREY)
+    assert np.isfinite(importance_weighted_log_likelihood(untrained_vae, GREY > 0.5,
+                                                          num_samples=2))

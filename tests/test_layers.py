@@ -77,3 +77,26 @@ class TestSamplingAsAKerasLayer(testing.TestCase):
 def test_mismatched_shapes_are_refused():
     with pytest.raises(ValueError, match="same shape"):
         Sampling()([np.zeros((4, 2), "float32"), np.zeros((1, 2), "float32")])
+
+
+def test_numpy_integer_seed_is_valid():
+    layer = Sampling(seed=np.int64(3))
+    assert layer.get_config()["seed"] == 3 and type(layer.seed) is int
+    z = [np.zeros((4, 2), "float32"), np.zeros((4, 2), "float32")]
+    np.testing.assert_array_equal(ops.convert_to_numpy(layer(z)),
+                                  ops.convert_to_numpy(Sampling(seed=3)(z)))
+
+
+@pytest.mark.parametrize(
+    "inputs, message",
+    [
+        ([None, None], r"`z_mean` must be an array of numbers\. Received: z_mean=None"),
+        ([np.array([["a", "b"]]), np.zeros((1, 2))], r"`z_mean` must be an array of numbers"),
+        ([np.full((4, 2), np.nan), np.zeros((4, 2))], r"`z_mean` must be finite"),
+        ([np.zeros((4, 2)), np.full((4, 2), np.inf)], r"`z_log_var` must be finite"),
+        ([np.zeros((4, 2)) + 1j, np.zeros((4, 2))], r"`z_mean` .*complex"),
+    ],
+)
+def test_bad_numpy_inputs_are_named(inputs, message):
+    with pytest.raises(ValueError, match=message):
+        Sampling(seed=0)(inputs)

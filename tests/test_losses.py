@@ -1,5 +1,6 @@
 import math
 
+import keras
 import numpy as np
 import pytest
 from keras import ops
@@ -78,3 +79,54 @@ def test_bernoulli_loss_refuses_0_to_255_images():
     raw = np.full((2, 28, 28), 255.0, "float32")
     with pytest.raises(ValueError, match="divide 0–255 images by 255"):
         bernoulli_reconstruction_loss(raw, np.full((2, 28, 28), 0.5, "float32"))
+
+
+IMAGES = np.random.default_rng(0).uniform(0.1, 0.9, size=(4, 28, 28)).astype("float32")
+NAN_IMAGES = np.where(np.arange(28) == 0, np.nan, IMAGES).astype("float32")
+CODES = np.random.default_rng(1).normal(size=(5, 2))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: gaussian_kl_per_dimension(None, None), r"`z_mean` .*z_mean=None"),
+        (lambda: gaussian_kl_per_dimension([["a", "b"]], [["a", "b"]]), r"`z_mean` .*numbers"),
+        (lambda: gaussian_kl_per_dimension(CODES + 1j, np.zeros((5, 2))), r"`z_mean` .*complex"),
+        (lambda: gaussian_kl(np.where(CODES == CODES[0, 0], np.nan, CODES), np.zeros((5, 2))),
+         r"`z_mean` must be finite"),
+        (lambda: gaussian_kl(CODES, np.full((5, 2), np.inf)), r"`z_log_var` must be finite"),
+        (lambda: gaussian_kl(np.zeros(3), np.zeros(3)),
+         r"`z_mean` must have shape \(batch, latent_dim\)\. Received: z_mean.shape=\(3,\)"),
+        (lambda: bernoulli_reconstruction_loss((IMAGES * 255).tolist(), IMAGES),
+         "divide 0–255 images by 255"),
+        (lambda: bernoulli_reconstruction_loss(IMAGES, NAN_IMAGES), r"`x_reconstructed` .*finite"),
+        (lambda: bernoulli_reconstruction_loss(IMAGES + 0.5j, IMAGES), r"`x` .*complex"),
+        (lambda: bernoulli_reconstruction_loss(None, IMAGES), r"`x` .*x=None"),
+        (lambda: squared_error(IMAGES, NAN_IMAGES), r"`x_reconstructed` must be finite"),
+        (lambda: squared_error(["a"], ["b"]), r"`x` must be an array of numbers"),
+        (lambda: squared_error(IMAGES + 1j, IMAGES), r"`x` .*complex"),
+        (lambda: gaussian_reconstruction_loss(IMAGES, NAN_IMAGES), r"`x_reconstructed` .*finite"),
+    ],
+)
+def test_bad_numpy_input_is_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_bool_targets_are_binary_images():
+    binary = IMAGES > 0.5
+    np.testing.assert_allclose(numpy(bernoulli_reconstruction_loss(binary, IMAGES)),
+                               numpy(bernoulli_reconstruction_loss(binary.astype("float32"),
+                                                                   IMAGES)))
+
+
+@pytest.mark.parametrize("loss", [bernoulli_reconstruction_loss, squared_error])
+def test_losses_still_train_a_model(loss):
+    """Tensors inside `fit` (traced, symbolic) are not checked eagerly."""
+    inputs = keras.Input((28, 28))
+    outputs = keras.layers.Reshape((28, 28))(
+        keras.layers.Dense(784, activation="sigmoid")(keras.layers.Flatten()(inputs)))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss=loss)
+    history = model.fit(IMAGES, IMAGES, epochs=1, batch_size=2, verbose=0)
+    assert np.isfinite(history.history["loss"][-1])

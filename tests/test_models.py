@@ -290,3 +290,94 @@ def test_numpy_integers_are_valid_sizes():
     outputs = predict_in_batches(vae, np.zeros((2, 28, 28), "float32"), batch_size=np.int64(1))
     assert outputs["z"].shape == (2, 3)
     assert build_autoencoder(latent_dim=np.int16(2)).encoder.output.shape[-1] == 2
+
+
+IMAGES = np.random.default_rng(5).uniform(size=(8, 28, 28)).astype("float32")
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: build_encoder(activation="bogus"), "activation='bogus'"),
+        (lambda: build_decoder(activation=123), "activation=123"),
+        (lambda: build_decoder(output_activation="bogus"), "output_activation='bogus'"),
+        (lambda: build_encoder(variational="no"), "variational='no'"),
+        (lambda: build_autoencoder(linear="no"), "linear='no'"),
+        (lambda: Autoencoder(build_encoder(latent_dim=2), build_decoder(latent_dim=3)),
+         "2-D codes.*size 3"),
+        (lambda: VAE(build_encoder(latent_dim=2), build_decoder(latent_dim=2)),
+         r"\[z_mean, z_log_var\].*1 output"),
+        (lambda: Autoencoder(build_encoder(variational=True), build_decoder()), "1 output|codes"),
+        (lambda: VAE.from_config({}), "encoder and decoder"),
+    ],
+)
+def test_halves_that_cannot_work_together_are_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    "fit_kwargs, message",
+    [
+        ({"x": np.zeros((8, 14, 14), "float32")}, r"28 × 28 images.*\(8, 14, 14\)"),
+        ({"x": np.zeros((0, 28, 28), "float32")}, "non-empty"),
+        ({"x": IMAGES + 0j}, "complex"),
+        ({"x": np.where(IMAGES > 0.5, np.nan, IMAGES)}, "NaN"),
+        ({"x": IMAGES, "sample_weight": -np.ones(8)}, "weights >= 0"),
+        ({"x": IMAGES, "sample_weight": np.full(8, np.nan)}, "sample_weight"),
+        ({"x": IMAGES, "sample_weight": np.ones(3)}, r"8 finite weights.*\(3,\)"),
+    ],
+)
+def test_bad_training_data_is_named(fit_kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        _small_vae().fit(**fit_kwargs, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=message):
+        _small_vae().evaluate(**fit_kwargs, verbose=0)
+
+
+def test_lists_and_bool_images_are_valid_training_data():
+    history = _small_vae().fit(IMAGES.tolist(), epochs=1, verbose=0).history
+    assert np.isfinite(history["loss"][0])
+    history = _small_vae().fit(IMAGES > 0.5, epochs=1, verbose=0).history
+    assert np.isfinite(history["loss"][0])
+
+
+def test_an_autoencoder_with_the_bernoulli_loss_refuses_0_255_images():
+    ae = build_autoencoder(latent_dim=2, hidden_units=(8,))
+    ae.compile(optimizer="adam", loss=bernoulli_reconstruction_loss)
+    with pytest.raises(ValueError, match="divide 0–255 images by 255"):
+        ae.fit(IMAGES * 255, IMAGES * 255, epochs=1, verbose=0)
+    squared = build_autoencoder(latent_dim=2, hidden_units=(8,), output_activation=None)
+    squared.compile(optimizer="adam", loss=squared_error)  # any finite values are valid here
+    assert np.isfinite(squared.fit(IMAGES * 2 - 1, IMAGES * 2 - 1, epochs=1, verbose=0)
+                       .history["loss"][0])
+    with pytest.raises(ValueError, match="NaN"):
+        squared.fit(np.full_like(IMAGES, np.nan), IMAGES, epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize(
+    "model, inputs, message",
+    [
+        (None, IMAGES, "`model` must be a Keras model"),
+        (build_decoder(latent_dim=2), np.zeros((5, 3)), r"\[\(2,\)\].*\(5, 3\)"),
+        (build_decoder(latent_dim=2), np.full((5, 2), np.nan), "finite"),
+        (build_decoder(latent_dim=2), None, "inputs=None"),
+        (build_decoder(latent_dim=2), np.float32(1.0), "array of examples"),
+        (build_decoder(latent_dim=2), np.array([["a", "b"]]), "array of numbers"),
+    ],
+)
+def test_predict_in_batches_names_bad_inputs(model, inputs, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        predict_in_batches(model, inputs)
+
+
+def test_predict_in_batches_slices_a_list_of_inputs_together():
+    from vaekit.conditional import build_conditional_vae
+
+    encoder = build_conditional_vae(latent_dim=2, hidden_units=(8,)).encoder
+    images = np.random.default_rng(6).uniform(size=(50, 28, 28)).astype("float32")
+    one_hot = np.eye(10, dtype="float32")[np.arange(50) % 10]
+    batched = predict_in_batches(encoder, [images, one_hot], batch_size=7)
+    whole = [keras.ops.convert_to_numpy(part) for part in encoder([images, one_hot])]
+    for mine, theirs in zip(batched, whole, strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)

@@ -7,7 +7,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from vaekit import plotting  # noqa: E402
-from vaekit.models import build_decoder  # noqa: E402
+from vaekit.models import build_autoencoder, build_decoder  # noqa: E402
 
 RNG = np.random.default_rng(0)
 
@@ -130,3 +130,100 @@ def test_plot_typicality_draws_boxes_and_references():
 def test_plots_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+GREY = np.random.default_rng(7).uniform(size=(8, 28, 28)).astype("float32")
+CODES = np.random.default_rng(8).normal(size=(40, 2))
+LABELS = np.arange(40) % 4
+NAN_CODES = np.where(np.arange(2) == 0, np.nan, CODES)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda d: plotting.plot_latent_scatter(CODES, np.arange(40)),
+         r"`labels` must hold at most 10 classes"),
+        (lambda d: plotting.plot_latent_scatter(CODES, LABELS, dims=(0, 5)), r"dims=\(0, 5\)"),
+        (lambda d: plotting.plot_latent_scatter(CODES, LABELS, dims=(0,)), r"dims=\(0,\)"),
+        (lambda d: plotting.plot_latent_scatter(np.array([["a", "b"]] * 3), [0, 1, 2]),
+         r"`codes` must be an array of numbers"),
+        (lambda d: plotting.plot_latent_scatter(NAN_CODES, LABELS),
+         r"`codes` must be finite"),
+        (lambda d: plotting.plot_latent_scatter(CODES, LABELS, point_size="big"),
+         "point_size='big'"),
+        (lambda d: plotting.tile_images(np.array([[["a"]]]), 1), r"`images` .*numbers"),
+        (lambda d: plotting.tile_images(GREY + 1j, 3), r"`images` .*complex"),
+        (lambda d: plotting.tile_images(np.full((2, 3, 3), np.nan), 3), r"`images` .*grey"),
+        (lambda d: plotting.plot_images(GREY, ncols="4"), "ncols='4'"),
+        (lambda d: plotting.plot_images(GREY, ncols=None), "ncols=None"),
+        (lambda d: plotting.plot_images(GREY * 255), "divide 0–255"),
+        (lambda d: plotting.plot_images(None), "images=None"),
+        (lambda d: plotting.plot_reconstructions(GREY, GREY * 255),
+         r"`reconstructions` .*divide 0–255"),
+        (lambda d: plotting.plot_reconstructions(GREY[:0], GREY[:0]), r"`images` .*non-empty"),
+        (lambda d: plotting.gaussian_grid(5, clip="0.05"), "clip='0.05'"),
+        (lambda d: plotting.gaussian_grid(5, clip=None), "clip=None"),
+        (lambda d: plotting.plot_manifold(d, grid_size=0, extent=(-1, 1, -1, 1)), "grid_size=0"),
+        (lambda d: plotting.plot_manifold(d, grid_size=2.5, extent=(-1, 1, -1, 1)),
+         "grid_size=2.5"),
+        (lambda d: plotting.plot_manifold(d, grid_size=3, extent=5), r"`extent` must be 4"),
+        (lambda d: plotting.plot_manifold(d, grid_size=3, extent="abcd"), r"`extent` .*numbers"),
+        (lambda d: plotting.plot_manifold(d, grid_size=3, extent=(np.nan, 1, -1, 1)),
+         r"`extent` must be finite"),
+        (lambda d: plotting.plot_manifold(d, grid_size=3, dims=(0, 2)), r"dims=\(0, 2\)"),
+        (lambda d: plotting.sample_prior(d, 4, seed=-1), "seed=-1"),
+        (lambda d: plotting.sample_prior(d, 4, seed=1.5), "seed=1.5"),
+        (lambda d: plotting.plot_interpolation(d, [np.nan, 0], np.ones(2)), r"`z_start` .*finite"),
+        (lambda d: plotting.plot_interpolation(d, ["a", "b"], np.ones(2)), r"`z_start` .*numbers"),
+        (lambda d: plotting.plot_history({"loss": [1.0]}, keys="loss"), "keys='loss'"),
+        (lambda d: plotting.plot_history({"loss": 5}), r"`history\['loss'\]` must be a list"),
+        (lambda d: plotting.plot_history({"loss": "abc"}), r"`history\['loss'\]` .*numbers"),
+        (lambda d: plotting.plot_curve_fits(CODES, None), "fits of type NoneType"),
+        (lambda d: plotting.plot_curve_fits(CODES, {"pca": 5}), r"`fits\['pca'\]` must be a pair"),
+        (lambda d: plotting.plot_curve_fits(CODES, {"pca": (CODES[:, 0], CODES[:, 0])}),
+         r"reconstructions.shape=\(40,\)"),
+        (lambda d: plotting.plot_curve_fits(CODES, {"pca": (np.arange(50), CODES)}),
+         r"codes.shape=\(50,\)"),
+        (lambda d: plotting.plot_curve_fits(CODES, {"pca": (np.arange(10), CODES)}),
+         r"codes.shape=\(10,\)"),
+        (lambda d: plotting.plot_curve_fits(NAN_CODES, {}),
+         r"`points` must be finite"),
+        (lambda d: plotting.plot_class_shares({"a": [0.5, "x"]}), r"`shares\['a'\]` .*numbers"),
+        (lambda d: plotting.plot_class_shares({"a": []}), "non-empty"),
+        (lambda d: plotting.plot_class_shares({"a": [np.nan, 0.5]}), r"`shares\['a'\]` .*finite"),
+        (lambda d: plotting.plot_class_shares({"a": [-0.5, 1.5]}), r"shares in \[0, 1\]"),
+        (lambda d: plotting.plot_typicality({"a": ["x"]}), r"`distances\['a'\]` .*numbers"),
+        (lambda d: plotting.plot_typicality({"a": [np.nan, np.nan]}), r"`distances\['a'\]` .*fin"),
+        (lambda d: plotting.plot_typicality({"a": [1.0]}, references={"real": "x"}),
+         r"references\['real'\]='x'"),
+        (lambda d: plotting.plot_typicality({"a": [1.0]}, references={"real": None}),
+         r"references\['real'\]=None"),
+        (lambda d: plotting.plot_typicality({"a": [1.0]}, references=[1.5]),
+         "references of type list"),
+    ],
+)
+def test_more_bad_input_gets_a_clear_error(decoder, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(decoder)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: plotting.plot_manifold(None, grid_size=3),
+        lambda: plotting.plot_manifold(build_autoencoder(latent_dim=2, hidden_units=(4,)),
+                                       grid_size=3),
+        lambda: plotting.sample_prior(None, 4),
+    ],
+)
+def test_a_decoder_that_is_not_one_is_a_type_error(call):
+    with pytest.raises(TypeError, match=r"`decoder` must be a Keras model"):
+        call()
+
+
+def test_numpy_scalars_and_bool_images_are_valid(decoder):
+    assert plotting.plot_images(GREY > 0.5, ncols=np.int64(4)).axes
+    figure = plotting.plot_typicality({"a": [1.0, 2.0]}, references={"real": np.float32(1.5)})
+    assert "real (median 1.5)" in [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert plotting.plot_latent_scatter(CODES, LABELS, dims=(np.int64(1), np.int64(0)),
+                                        point_size=np.float32(4.0)).axes

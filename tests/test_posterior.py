@@ -5,6 +5,7 @@ from vaekit.posterior import (
     active_units,
     aggregate_log_density,
     aggregate_posterior_moments,
+    gaussian_log_density,
     kl_decomposition,
 )
 
@@ -76,3 +77,31 @@ def test_aggregate_log_density_of_one_gaussian_is_that_gaussian():
 def test_bad_seed_is_named():
     with pytest.raises(ValueError, match="seed='x'"):
         kl_decomposition(np.zeros((4, 2)), np.zeros((4, 2)), seed="x")
+
+
+CODES = np.random.default_rng(7).normal(size=(40, 2))
+NAN_CODES = np.where(np.arange(2) == 0, np.nan, CODES)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: aggregate_posterior_moments(CODES, np.full((40, 2), 1e3)),
+         r"`z_log_var` must be log-variances within ±88\.7.*\[1000, 1000\]"),
+        (lambda: kl_decomposition(CODES, np.full((40, 2), -200.0)), r"`z_log_var` .*-200"),
+        (lambda: gaussian_log_density(["a"], 0.0, 0.0), r"`z` must be an array of numbers"),
+        (lambda: gaussian_log_density(None, 0.0, 0.0), r"`z` .*z=None"),
+        (lambda: gaussian_log_density(np.zeros((4, 2)), np.zeros((4, 3)), np.zeros((4, 3))),
+         r"must broadcast together.*mean.shape=\(4, 3\)"),
+        (lambda: gaussian_log_density(NAN_CODES, 0.0, np.zeros_like(CODES)), r"`z` must be finite"),
+        (lambda: gaussian_log_density(CODES, 0.0, float("nan")), r"`log_var` must be finite"),
+    ],
+)
+def test_non_finite_or_overflowing_input_is_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_gaussian_log_density_of_the_standard_normal():
+    np.testing.assert_allclose(gaussian_log_density([[0.0, 0.0]], 0.0, np.zeros(2)),
+                               [-np.log(2 * np.pi)])

@@ -31,3 +31,25 @@ def test_lesson_seed(monkeypatch):
     monkeypatch.setenv("VAEKIT_SEED", "-1")
     with pytest.raises(ValueError, match="VAEKIT_SEED='-1'"):
         lesson_seed()
+
+
+@pytest.mark.parametrize("value", ["1.5", "²", "１"])
+def test_lesson_seed_needs_ascii_digits(monkeypatch, value):
+    monkeypatch.setenv("VAEKIT_SEED", value)
+    with pytest.raises(ValueError, match=f"VAEKIT_SEED={value!r}"):
+        lesson_seed()
+
+
+@pytest.mark.parametrize("devices, expected", [({}, False), ({"GPU": ["gpu:0"]}, True),
+                                               ({"TPU": ["tpu:0"]}, True)])
+def test_has_accelerator_asks_the_backend(monkeypatch, devices, expected):
+    import keras
+
+    from vaekit.runtime import has_accelerator
+
+    if keras.config.backend() != "tensorflow":
+        pytest.skip("the fake devices are TensorFlow's")
+    import tensorflow as tf
+
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind: devices.get(kind, []))
+    assert has_accelerator() is expected

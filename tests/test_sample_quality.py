@@ -125,3 +125,67 @@ def test_sample_quality_needs_a_classifier():
 def test_non_finite_or_non_numeric_input_is_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+IMAGES = np.random.default_rng(7).uniform(size=(40, 28, 28)).astype("float32")
+LABELS = np.arange(40) % 10
+
+
+@pytest.fixture(scope="module")
+def tiny_judge():
+    """A barely trained classifier: enough for argument checks."""
+    return DigitClassifier(epochs=1, batch_size=20).fit(IMAGES, LABELS)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda j: DigitClassifier(learning_rate=float("inf")), "learning_rate=inf"),
+        (lambda j: DigitClassifier(learning_rate=True), "learning_rate=True"),
+        (lambda j: DigitClassifier(epochs=1).fit(IMAGES * 255, LABELS), "divide 0–255"),
+        (lambda j: j.probabilities(IMAGES * 255), "divide 0–255"),
+        (lambda j: j.probabilities(IMAGES + 1j), r"`images` .*complex"),
+        (lambda j: j.features(IMAGES * 255), "divide 0–255"),
+        (lambda j: j.accuracy(IMAGES, LABELS[:10]), r"`labels` must have shape \(40,\)"),
+        (lambda j: j.accuracy(IMAGES, None), r"`labels` must have shape \(40,\)"),
+        (lambda j: j.accuracy(IMAGES, 3), r"`labels` must have shape \(40,\)"),
+        (lambda j: j.accuracy(IMAGES, LABELS.astype(str)), r"`labels` must be 40 digits"),
+        (lambda j: j.accuracy(IMAGES, LABELS[:, None]), r"labels.shape=\(40, 1\)"),
+        (lambda j: precision_recall(np.zeros((30, 4)), np.zeros((30, 5))),
+         r"`generated_features` must have 4 columns"),
+        (lambda j: sample_quality(j, IMAGES * 255, IMAGES), r"`images` .*divide 0–255"),
+        (lambda j: sample_quality(j, IMAGES, IMAGES[:, :14]), r"`real_images` .*\(40, 14, 28\)"),
+        (lambda j: sample_quality(j, IMAGES, IMAGES[:3]), r"`real_images` must hold more than"),
+        (lambda j: sample_quality(j, IMAGES[:3], IMAGES), r"`images` must hold more than k=3"),
+        (lambda j: frechet_bar(j, IMAGES * 255, IMAGES), r"`images` .*divide 0–255"),
+        (lambda j: frechet_bar(j, IMAGES, IMAGES[:, :14]), r"`real_images` .*\(40, 14, 28\)"),
+        (lambda j: sample_quality_faults({}, frechet_bar=10.0), r"`quality` must be the dict"),
+        (lambda j: sample_quality_faults(None, frechet_bar=10.0), r"quality of type NoneType"),
+        (lambda j: sample_quality_faults({"coverage": 1.0, "frechet": 1.0}, frechet_bar="10"),
+         "frechet_bar='10'"),
+        (lambda j: sample_quality_faults({"coverage": 1.0, "frechet": 1.0}, frechet_bar=None),
+         "frechet_bar=None"),
+        (lambda j: sample_quality_faults({"coverage": 1.0, "frechet": 1.0},
+                                         frechet_bar=float("nan")), "frechet_bar=nan"),
+        (lambda j: sample_quality_faults({"coverage": float("nan"), "frechet": 1.0},
+                                         frechet_bar=10.0), r"quality\['coverage'\]=nan"),
+        (lambda j: sample_quality_faults({"coverage": "high", "frechet": 1.0}, frechet_bar=10.0),
+         r"quality\['coverage'\]='high'"),
+    ],
+)
+def test_bad_input_is_named(tiny_judge, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(tiny_judge)
+
+
+def test_frechet_bar_needs_a_classifier():
+    with pytest.raises(TypeError, match="judge of type NoneType"):
+        frechet_bar(None, IMAGES, IMAGES)
+
+
+def test_numpy_scalars_and_bool_images_are_valid(tiny_judge):
+    assert DigitClassifier(learning_rate=np.float32(1e-3)).learning_rate == pytest.approx(1e-3)
+    assert tiny_judge.probabilities(IMAGES > 0.5).shape == (40, 10)
+    assert 0 <= tiny_judge.accuracy(IMAGES, LABELS) <= 1
+    quality = {"coverage": np.float32(1.0), "frechet": np.float64(1.0)}
+    assert sample_quality_faults(quality, frechet_bar=np.float32(10.0)) == []

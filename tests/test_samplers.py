@@ -107,3 +107,21 @@ def test_bad_input_gets_a_clear_error(call, message):
 def test_more_bad_input_gets_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: GaussianMixtureSampler(3).fit(np.ones((10, 2))),
+         r"at least num_components=3 distinct codes\. Received: 1 distinct"),
+        (lambda: GaussianMixtureSampler(3).fit(np.repeat(RNG.normal(size=(2, 2)), 10, axis=0)),
+         r"Received: 2 distinct"),
+        (lambda: AggregatePosteriorSampler().fit(np.zeros((4, 2)), np.full((4, 2), 1e4)),
+         r"`z_log_var` must be log-variances within"),
+        (lambda: AggregatePosteriorSampler().fit(np.zeros((4, 2)), np.zeros((4, 2)) + 1j),
+         r"`z_log_var` .*complex"),
+    ],
+)
+def test_degenerate_codes_get_a_clear_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -14,21 +14,12 @@ probability equal to its grey level:
 from __future__ import annotations
 
 import math
+import numbers
 
 import keras
 import numpy as np
 
-from vaekit.checks import as_float_array, check_grey_levels, check_positive_int, check_seed
-
-
-def _as_grey_levels(images, name: str = "images") -> np.ndarray:
-    images = as_float_array(images, name, np.float32)
-    if images.ndim < 2 or len(images) == 0:
-        raise ValueError(
-            f"`{name}` must be a non-empty batch of images. Received: {name}.shape={images.shape}"
-        )
-    check_grey_levels(images, name)
-    return images
+from vaekit.checks import as_images, as_labels, check_positive_int, check_seed
 
 
 def binarize(images, *, seed: int = 0) -> np.ndarray:
@@ -41,7 +32,7 @@ def binarize(images, *, seed: int = 0) -> np.ndarray:
     Returns:
         float32 array of 0s and 1s, same shape as `images`.
     """
-    images = _as_grey_levels(images)
+    images = as_images(images)
     rng = np.random.default_rng(check_seed("seed", seed))
     return (rng.random(images.shape) < images).astype(np.float32)
 
@@ -54,17 +45,26 @@ class DynamicBinarization(keras.utils.PyDataset):
 
     Args:
         images: grey levels in [0, 1], `(n, ...)`.
+        labels: None, or labels `(n,)` to yield `(binary_images, labels)` batches (for a
+            `ConditionalVAE`).
         batch_size: images per batch (the last batch may be smaller).
         seed: seed of the shuffling and binarisation.
 
     Example:
 
     >>> vae.fit(DynamicBinarization(x_train, batch_size=128), epochs=10)  # doctest: +SKIP
+    >>> cvae.fit(DynamicBinarization(x_train, labels=y_train), epochs=10)  # doctest: +SKIP
     """
 
-    def __init__(self, images, *, batch_size: int = 128, seed: int = 0, **kwargs):
+    def __init__(self, images, *, labels=None, batch_size: int = 128, seed: int = 0, **kwargs):
         super().__init__(**kwargs)
-        self.images = _as_grey_levels(images)
+        self.images = as_images(images)
+        self.labels = None if labels is None else as_labels(labels, len(self.images))
+        if self.labels is not None and not np.issubdtype(self.labels.dtype, np.integer):
+            raise ValueError(
+                f"`labels` must be integer class indices. Received: labels of dtype "
+                f"{self.labels.dtype}"
+            )
         self.batch_size = check_positive_int("batch_size", batch_size)
         self.seed = check_seed("seed", seed)
         self.epoch = 0
@@ -77,10 +77,17 @@ class DynamicBinarization(keras.utils.PyDataset):
         return math.ceil(len(self.images) / self.batch_size)
 
     def __getitem__(self, index: int):
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral) or not (
+            0 <= index < len(self)
+        ):
+            raise IndexError(
+                f"`index` must be a batch number in [0, {len(self)}). Received: index={index!r}"
+            )
         rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
         rng = np.random.default_rng([self.seed, self.epoch, index])
         batch = self.images[rows]
-        return ((rng.random(batch.shape) < batch).astype(np.float32),)
+        binary = (rng.random(batch.shape) < batch).astype(np.float32)
+        return ((binary, self.labels[rows]),) if self.labels is not None else (binary,)
 
     def on_epoch_end(self) -> None:
         self.epoch += 1

@@ -1,10 +1,14 @@
-"""Keras callbacks that `VAE.fit` adds: a diverging run stops with a message, not NaN epochs."""
+"""Keras callbacks: a diverging run stops with a message (`VAE.fit` adds it), and a training
+time budget for comparing models fairly."""
 
 from __future__ import annotations
 
 import math
+import time
 
 import keras
+
+from vaekit.checks import check_positive_number
 
 
 class StopOnNonFiniteLoss(keras.callbacks.Callback):
@@ -24,3 +28,59 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
                 "stopped. Most likely causes: images outside [0, 1] (divide 0–255 images by "
                 "255), a learning rate too large for this model, or an extreme kl_weight."
             )
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stop training once `seconds` of training have passed (checked after each batch).
+
+    Gives two models the same wall-clock budget, the fair comparison when one is cheaper per
+    step. The clock starts after the first batch (which also builds and compiles the model),
+    and time spent on validation data during `fit` does not count. After `fit`,
+    `epochs_done` (a partial last epoch counts as its share) and `seconds` say how far
+    training got, and `epoch_seconds` holds the training time at the end of each epoch.
+
+    Args:
+        seconds: the budget, a finite number > 0.
+    """
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.budget = check_positive_number("seconds", seconds)
+        self.epochs_done = 0.0
+        self.seconds = 0.0
+        self.epoch_seconds: list[float] = []
+
+    def _elapsed(self) -> float:
+        if self._start is None:
+            return 0.0
+        return time.perf_counter() - self._start - self._validation_seconds
+
+    def on_train_begin(self, logs=None):
+        self._start = None
+        self._validation_seconds = 0.0
+        self._batches = 0
+        self.epoch_seconds = []
+
+    def on_test_begin(self, logs=None):
+        self._validation_start = time.perf_counter()
+
+    def on_test_end(self, logs=None):
+        if getattr(self, "_start", None) is not None:  # validation inside `fit`
+            self._validation_seconds += time.perf_counter() - self._validation_start
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._batches += 1
+        if self._start is None:
+            self._start = time.perf_counter()
+            return
+        self.seconds = self._elapsed()
+        if self.seconds >= self.budget:
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch_seconds.append(self._elapsed())
+
+    def on_train_end(self, logs=None):
+        self.seconds = self._elapsed()
+        steps = (self.params or {}).get("steps")
+        self.epochs_done = self._batches / steps if steps else float("nan")

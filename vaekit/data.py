@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import math
 import numbers
 import os
+import re
 import socket
 import tempfile
 import threading
@@ -74,6 +76,25 @@ class MNIST:
     x_test: np.ndarray
     y_test: np.ndarray
     source: str
+
+    def __post_init__(self):
+        if self.source not in ("full", "subset"):
+            raise ValueError(
+                f"`source` must be 'full' or 'subset'. Received: source={self.source!r}"
+            )
+        for split in ("train", "test"):
+            images, labels = getattr(self, f"x_{split}"), getattr(self, f"y_{split}")
+            for name, value in ((f"x_{split}", images), (f"y_{split}", labels)):
+                if not isinstance(value, np.ndarray):
+                    raise TypeError(
+                        f"`{name}` must be a NumPy array. "
+                        f"Received: {name} of type {type(value).__name__}"
+                    )
+            if len(labels) != len(images):
+                raise ValueError(
+                    f"`y_{split}` must hold one label per image of `x_{split}`. Received: "
+                    f"{len(images)} images and {len(labels)} labels"
+                )
 
     @property
     def description(self) -> str:
@@ -145,7 +166,7 @@ def load_mnist(
     seed = check_seed("seed", seed)
     timeout = check_positive_number("timeout", timeout)
 
-    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    data_dir = _as_path("data_dir", data_dir) if data_dir is not None else default_data_dir()
     if source == "subset":
         data = _load_subset(test_fraction, seed)
     elif source == "full":
@@ -185,6 +206,13 @@ def _load_subset(test_fraction: float, seed: int) -> MNIST:
     from sklearn.model_selection import train_test_split
 
     pixels, labels = mnist_data()
+    # A stratified split needs one image per class in each split.
+    num_classes, num_test = len(np.unique(labels)), math.ceil(test_fraction * len(labels))
+    if not num_classes <= num_test <= len(labels) - num_classes:
+        raise ValueError(
+            f"`test_fraction` must leave at least {num_classes} of the {len(labels):,} subset "
+            f"digits in each of the train and test sets. Received: test_fraction={test_fraction!r}"
+        )
     images = (pixels.reshape(-1, 28, 28) / 255.0).astype(np.float32)
     labels = labels.astype(np.int64)
     x_train, x_test, y_train, y_test = train_test_split(
@@ -215,12 +243,31 @@ def _load_full(data_dir: Path, timeout: float) -> MNIST:
     )
 
 
+def _as_path(name: str, value) -> Path:
+    """`value` as a `Path`, if it is a str or os.PathLike (not a file descriptor or None)."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(
+            f"`{name}` must be a path (str or os.PathLike). Received: {name}={value!r}"
+        )
+    return Path(value)
+
+
+def _check_sha256(sha256) -> str:
+    """`sha256` as lower-case hex, if it is a 64-digit hex SHA-256 digest."""
+    if not isinstance(sha256, str) or not re.fullmatch(r"[0-9a-fA-F]{64}", sha256):
+        raise ValueError(
+            f"`sha256` must be a SHA-256 digest, 64 hex digits. Received: sha256={sha256!r}"
+        )
+    return sha256.lower()
+
+
 def sha256_of(path: Path) -> str:
     """Hex SHA-256 of a file, read in 1 MiB chunks.
 
     Raises:
         DataUnavailableError: the file exists but cannot be read (permissions, a folder).
     """
+    path = _as_path("path", path)
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as file:
@@ -242,6 +289,7 @@ def read_verified_npz(path: Path, sha256: str) -> dict[str, np.ndarray]:
             The file is left in place for the user to inspect or delete.
         DataUnavailableError: the file cannot be read at all.
     """
+    path, sha256 = _as_path("path", path), _check_sha256(sha256)
     actual = sha256_of(path)
     if actual != sha256:
         raise CorruptDataError(
@@ -271,8 +319,10 @@ def download_verified(url: str, path: Path, sha256: str, *, timeout: float = 20.
             within `timeout` seconds, its checksum is wrong (a captive portal's page, a cut
             download), or the cache folder cannot be written. Nothing is left behind.
     """
+    if not isinstance(url, str) or not urllib.parse.urlparse(url).scheme:
+        raise ValueError(f"`url` must be a URL such as 'https://…'. Received: url={url!r}")
+    path, sha256 = _as_path("path", path), _check_sha256(sha256)
     timeout = check_positive_number("timeout", timeout)
-    path = Path(path)
     deadline = time.monotonic() + timeout
     _check_reachable(url, timeout)
     partial = _new_partial_file(path)

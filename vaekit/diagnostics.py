@@ -23,7 +23,16 @@ from keras import ops
 from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
 
-from vaekit.checks import as_codes, check_positive_int, check_positive_number, check_seed
+from vaekit.checks import (
+    as_codes,
+    as_images,
+    as_labels,
+    as_points,
+    check_decoder,
+    check_positive_int,
+    check_positive_number,
+    check_seed,
+)
 from vaekit.losses import (
     RECONSTRUCTION_LOSSES,
     gaussian_kl,
@@ -33,16 +42,6 @@ from vaekit.losses import (
 from vaekit.models import VAE, predict_in_batches
 from vaekit.posterior import gaussian_log_density
 from vaekit.samplers import BoxSampler
-
-
-def _as_labels(labels, num_codes: int) -> np.ndarray:
-    labels = np.asarray(labels)
-    if labels.shape != (num_codes,):
-        raise ValueError(
-            f"`labels` must have shape ({num_codes},), one label per code. "
-            f"Received: labels.shape={labels.shape}"
-        )
-    return labels
 
 
 def centre_offset(codes) -> float:
@@ -106,17 +105,12 @@ def class_area_shares(codes, labels, *, points=None, num_points: int = 20_000, s
         `max_min_ratio` (inf when a class gets no point at all).
     """
     codes = as_codes(codes)
-    labels = _as_labels(labels, len(codes))
+    labels = as_labels(labels, len(codes))
     points = (
-        BoxSampler().fit(codes).sample(num_points, seed=seed)
+        BoxSampler().fit(codes).sample(check_positive_int("num_points", num_points), seed=seed)
         if points is None
-        else as_codes(points, "points", min_rows=1)
+        else as_points(points, codes.shape[1])
     )
-    if points.shape[1] != codes.shape[1]:
-        raise ValueError(
-            f"`points` must have {codes.shape[1]} columns like `codes`. "
-            f"Received: points.shape={points.shape}"
-        )
     _, nearest = _nearest(points, codes)
     classes = np.unique(labels)
     shares = np.array([(labels[nearest] == c).mean() for c in classes])
@@ -145,7 +139,7 @@ def gap_fraction(codes, *, points=None, radius_factor: float = 3.0, grid_size: i
     if points is None:
         points = box_grid(codes, grid_size)
     else:
-        points = as_codes(points, "points", min_rows=1)
+        points = as_points(points, codes.shape[1])
     # Spacing between distinct codes: repeated codes must not shrink the radius to 0.
     distinct = np.unique(codes, axis=0)
     if len(distinct) < 2:
@@ -188,6 +182,17 @@ def interpolation_smoothness(decoder, codes, *, num_pairs: int = 200, steps: int
     pairs = np.random.default_rng(check_seed("seed", seed)).integers(len(codes),
                                                                      size=(num_pairs, 2))
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    if len(pairs) == 0:
+        raise ValueError(
+            f"`num_pairs` drew only pairs of a code with itself; draw more pairs or pass more "
+            f"codes. Received: num_pairs={num_pairs} for {len(codes)} codes"
+        )
+    latent_dim = check_decoder("decoder", decoder)
+    if codes.shape[1] != latent_dim:
+        raise ValueError(
+            f"`codes` must have {latent_dim} columns, the decoder's latent size. "
+            f"Received: codes.shape={codes.shape}"
+        )
     weights = np.linspace(0.0, 1.0, steps)[None, :, None]
     lines = codes[pairs[:, 0], None] * (1 - weights) + codes[pairs[:, 1], None] * weights
     images = predict_in_batches(decoder, lines.reshape(-1, codes.shape[1]).astype(np.float32),
@@ -230,8 +235,21 @@ class DigitTypicality:
 
     def fit(self, images, labels) -> DigitTypicality:
         """Fit on real images `(n, 28, 28)` or `(n, 784)` and their labels `(n,)`."""
-        flat = _flatten(images, "images")
-        labels = _as_labels(labels, len(flat))
+        flat = _flatten(images)
+        labels = as_labels(labels, len(flat))
+        if self.num_components > min(flat.shape):
+            raise ValueError(
+                f"`num_components` must be at most {min(flat.shape)}, the smaller of the number "
+                f"of images and of pixels per image. Received: num_components={self.num_components}"
+            )
+        if not np.any(flat != flat[0]):
+            raise ValueError("`images` must not all be identical. Received: identical images")
+        classes, counts = np.unique(labels, return_counts=True)
+        if counts.min() < 2:
+            raise ValueError(
+                "`labels` must give every class at least 2 images. "
+                f"Received: labels with 1 image of class {classes[counts.argmin()].item()!r}"
+            )
         self.pca_ = PCA(self.num_components, random_state=0).fit(flat)
         features = self.pca_.transform(flat)
         self.classes_ = np.unique(labels)
@@ -245,7 +263,7 @@ class DigitTypicality:
     def _class_distances(self, images) -> np.ndarray:
         if not hasattr(self, "pca_"):
             raise ValueError("This DigitTypicality is not fitted yet. Call `fit` first.")
-        features = self.pca_.transform(_flatten(images, "images"))
+        features = self.pca_.transform(_flatten(images, self.pca_.n_features_in_))
         offsets = features[:, None, :] - self.means_[None]
         squared = np.einsum("ncj,cjk,nck->nc", offsets, self.precisions_, offsets)
         return np.sqrt(squared)
@@ -271,6 +289,11 @@ def digit_likeness(scorer: DigitTypicality, images):
         `class_shares` `(num_classes,)` — the share of images nearest each digit class (0.1
         each for a perfectly diverse generator of MNIST).
     """
+    if not isinstance(scorer, DigitTypicality):
+        raise TypeError(
+            "`scorer` must be a fitted DigitTypicality. "
+            f"Received: scorer of type {type(scorer).__name__}"
+        )
     distances = scorer._class_distances(images)
     nearest = scorer.classes_[distances.argmin(axis=1)]
     shares = np.array([(nearest == c).mean() for c in scorer.classes_])
@@ -279,23 +302,37 @@ def digit_likeness(scorer: DigitTypicality, images):
             "class_shares": shares}
 
 
-def _flatten(images, name: str) -> np.ndarray:
-    images = np.asarray(images, dtype=np.float32)
-    if images.ndim < 2 or len(images) == 0:
+def _flatten(images, pixels: int | None = None) -> np.ndarray:
+    """Check `images` (grey levels in [0, 1]) and flatten them to `(n, pixels)`."""
+    images = as_images(images)
+    flat = images.reshape(len(images), -1)
+    if pixels is not None and flat.shape[1] != pixels:
         raise ValueError(
-            f"`{name}` must be a non-empty batch of images. Received: {name}.shape={images.shape}"
+            f"`images` must have {pixels} pixels each, like the images `fit` saw. "
+            f"Received: images.shape={images.shape}"
         )
-    return images.reshape(len(images), -1)
+    return flat
 
 
 def reconstruction_error(images, reconstructions) -> float:
     """Mean over images of the squared error summed over pixels (PCA's objective)."""
+    images = as_images(images, grey_levels=False)
+    reconstructions = as_images(reconstructions, "reconstructions", grey_levels=False)
+    if images.shape != reconstructions.shape:
+        raise ValueError(
+            "`images` and `reconstructions` must have the same shape. Received: "
+            f"images.shape={images.shape}, reconstructions.shape={reconstructions.shape}"
+        )
     return float(np.mean(ops.convert_to_numpy(squared_error(images, reconstructions))))
 
 
-def _check_vae(vae) -> None:
+def _vae_images(vae, images) -> np.ndarray:
+    """Check `vae` and return `images` as float32 of its encoder's input shape (grey levels in
+    [0, 1] for the Bernoulli loss)."""
     if not isinstance(vae, VAE):
         raise TypeError(f"`vae` must be a vaekit VAE. Received: vae of type {type(vae).__name__}")
+    shape = tuple(vae.encoder.inputs[0].shape[1:])
+    return as_images(images, shape=shape, grey_levels=vae.reconstruction == "bernoulli")
 
 
 def heldout_elbo(vae: VAE, images, *, num_samples: int = 1, seed: int = 0, batch_size: int = 500):
@@ -311,10 +348,10 @@ def heldout_elbo(vae: VAE, images, *, num_samples: int = 1, seed: int = 0, batch
     Returns:
         dict with `negative_elbo`, `reconstruction` and `kl`, each a mean over images.
     """
-    _check_vae(vae)
+    images = _vae_images(vae, images)
     check_positive_int("num_samples", num_samples)
     z_mean, z_log_var = predict_in_batches(vae.encoder, images, batch_size)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     reconstruction_loss = RECONSTRUCTION_LOSSES[vae.reconstruction]
     total = 0.0
     for _ in range(num_samples):
@@ -331,7 +368,7 @@ def kl_per_dimension(vae: VAE, images, *, batch_size: int = 500) -> np.ndarray:
 
     A dimension whose KL is ~0 carries no information about x (posterior collapse).
     """
-    _check_vae(vae)
+    images = _vae_images(vae, images)
     z_mean, z_log_var = predict_in_batches(vae.encoder, images, batch_size)
     return ops.convert_to_numpy(gaussian_kl_per_dimension(z_mean, z_log_var)).mean(axis=0)
 
@@ -358,13 +395,12 @@ def importance_weighted_log_likelihood(
     Returns:
         The mean over images of the log-likelihood estimate (negative; −log p(x) is its negation).
     """
-    _check_vae(vae)
+    images = _vae_images(vae, images)
     num_samples = check_positive_int("num_samples", num_samples)
     if batch_size is None:
         batch_size = max(1, DECODES_PER_BATCH // num_samples)
     batch_size = check_positive_int("batch_size", batch_size)
-    images = np.asarray(images, dtype=np.float32)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     reconstruction_loss = RECONSTRUCTION_LOSSES[vae.reconstruction]
     estimates = []
     for start in range(0, len(images), batch_size):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import numbers
+
 import keras
 from keras import ops
+
+from vaekit.checks import as_real_array
 
 
 @keras.saving.register_keras_serializable(package="vaekit")
@@ -17,7 +21,8 @@ class Sampling(keras.layers.Layer):
     dtype, so the layer works under mixed precision (`mixed_float16`, `mixed_bfloat16`).
 
     Args:
-        seed: integer seed for the layer's `keras.random.SeedGenerator`, or None.
+        seed: integer seed (NumPy integers too) for the layer's `keras.random.SeedGenerator`, or
+            None.
         **kwargs: standard layer arguments such as `name`.
 
     Call arguments:
@@ -35,17 +40,27 @@ class Sampling(keras.layers.Layer):
 
     def __init__(self, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
             raise TypeError(f"`seed` must be an integer or None. Received: seed={seed!r}")
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed = None if seed is None else int(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
 
-    def call(self, inputs):
+    def __call__(self, inputs, *args, **kwargs):
+        # Check NumPy arrays and lists here, before Keras converts them; tensors (symbolic or
+        # traced inside `fit`) pass unchecked.
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
             raise ValueError(
                 "`Sampling` expects a list [z_mean, z_log_var]. "
                 f"Received: inputs of type {type(inputs).__name__}"
             )
+        inputs = [
+            value if ops.is_tensor(value) or keras.utils.is_keras_tensor(value)
+            else as_real_array(value, name, finite=True)
+            for name, value in zip(("z_mean", "z_log_var"), inputs, strict=True)
+        ]
+        return super().__call__(inputs, *args, **kwargs)
+
+    def call(self, inputs):
         z_mean, z_log_var = inputs
         if tuple(z_mean.shape) != tuple(z_log_var.shape):
             raise ValueError(

@@ -5,7 +5,8 @@ scale — both are log-densities of one whole image. Averaging over the 784 pixe
 the reconstruction term by 784 and so multiply the KL weight by 784.
 
 Every function takes batches and returns one value per example, shape `(batch,)`; Keras
-averages those over the batch.
+averages those over the batch. NumPy arrays and lists are checked (real, finite numbers) before
+use; tensors are not, as they may be symbolic inside `fit`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from vaekit.checks import check_grey_levels, check_positive_number
+from vaekit.checks import as_real_array, check_grey_levels, check_positive_number
 
 # Probabilities are clipped to [EPSILON, 1 - EPSILON] before the log (as Keras' own BCE does).
 EPSILON = 1e-7
@@ -24,6 +25,13 @@ EPSILON = 1e-7
 
 def _sum_over_non_batch_axes(values):
     return ops.sum(ops.reshape(values, (ops.shape(values)[0], -1)), axis=-1)
+
+
+def _checked(value, name: str):
+    """`value` itself if it is a tensor, else as a NumPy array of real, finite numbers."""
+    if ops.is_tensor(value) or keras.utils.is_keras_tensor(value):
+        return value
+    return as_real_array(value, name, finite=True)
 
 
 def _check_same_shape(name_a, a, name_b, b):
@@ -46,8 +54,13 @@ def gaussian_kl_per_dimension(z_mean, z_log_var):
     Returns:
         `(batch, latent_dim)`.
     """
-    z_mean = ops.convert_to_tensor(z_mean)
-    z_log_var = ops.convert_to_tensor(z_log_var)
+    z_mean = ops.convert_to_tensor(_checked(z_mean, "z_mean"))
+    z_log_var = ops.convert_to_tensor(_checked(z_log_var, "z_log_var"))
+    if len(z_mean.shape) != 2:
+        raise ValueError(
+            "`z_mean` must have shape (batch, latent_dim). "
+            f"Received: z_mean.shape={tuple(z_mean.shape)}"
+        )
     _check_same_shape("z_mean", z_mean, "z_log_var", z_log_var)
     # float16 / bfloat16 codes (mixed precision) and mixed float32/float64 inputs: compute in
     # at least float32, like the reconstruction losses.
@@ -82,16 +95,19 @@ def bernoulli_reconstruction_loss(x, x_reconstructed):
     minimum is the pixels' entropy, not 0.
 
     Args:
-        x: targets in [0, 1], `(batch, ...)`; NumPy targets outside [0, 1] are refused.
+        x: targets in [0, 1] (bool for binary images), `(batch, ...)`; NumPy targets outside
+            [0, 1] are refused.
         x_reconstructed: probabilities, same shape as `x`.
 
     Returns:
         `(batch,)`.
     """
+    x = _checked(x, "x")
     if isinstance(x, np.ndarray) and x.size:
         check_grey_levels(x, "x")
     x = ops.convert_to_tensor(x, dtype="float32")
-    p = ops.clip(ops.convert_to_tensor(x_reconstructed, dtype="float32"), EPSILON, 1 - EPSILON)
+    p = ops.convert_to_tensor(_checked(x_reconstructed, "x_reconstructed"), dtype="float32")
+    p = ops.clip(p, EPSILON, 1 - EPSILON)
     _check_same_shape("x", x, "x_reconstructed", p)
     log_likelihood = x * ops.log(p) + (1.0 - x) * ops.log(1.0 - p)
     return -_sum_over_non_batch_axes(log_likelihood)
@@ -111,8 +127,10 @@ def squared_error(x, x_reconstructed):
     Returns:
         `(batch,)`.
     """
-    x = ops.convert_to_tensor(x, dtype="float32")
-    x_reconstructed = ops.convert_to_tensor(x_reconstructed, dtype="float32")
+    x = ops.convert_to_tensor(_checked(x, "x"), dtype="float32")
+    x_reconstructed = ops.convert_to_tensor(
+        _checked(x_reconstructed, "x_reconstructed"), dtype="float32"
+    )
     _check_same_shape("x", x, "x_reconstructed", x_reconstructed)
     return _sum_over_non_batch_axes(ops.square(x - x_reconstructed))
 

@@ -16,7 +16,13 @@ import numpy as np
 from keras import layers, ops
 
 from vaekit.callbacks import StopOnNonFiniteLoss
-from vaekit.checks import check_grey_levels, check_positive_int, check_positive_number
+from vaekit.checks import (
+    as_images,
+    as_real_array,
+    check_callable_model,
+    check_positive_int,
+    check_positive_number,
+)
 from vaekit.layers import Sampling
 from vaekit.losses import RECONSTRUCTION_LOSSES, gaussian_kl
 
@@ -38,6 +44,25 @@ def _check_shape(name: str, shape) -> tuple[int, ...]:
             f"`{name}` must be an image shape such as (28, 28). Received: {name}={shape!r}"
         )
     return tuple(check_positive_int(f"{name}[...]", size) for size in shape)
+
+
+def _check_activation(name: str, activation) -> str | None:
+    if activation is None:
+        return None
+    try:
+        keras.activations.get(activation)
+    except (ValueError, TypeError):
+        raise ValueError(
+            f"`{name}` must be a Keras activation such as 'relu' or 'sigmoid', or None. "
+            f"Received: {name}={activation!r}"
+        ) from None
+    return activation
+
+
+def _check_flag(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"`{name}` must be True or False. Received: {name}={value!r}")
+    return bool(value)
 
 
 def _check_kind(kind: str, image_shape: tuple[int, ...], filters: tuple[int, ...]) -> None:
@@ -66,9 +91,13 @@ def build_encoder(
     filters: Sequence[int] = (32, 64),
     activation: str | None = "relu",
     variational: bool = False,
+    num_classes: int | None = None,
     name: str = "encoder",
 ) -> keras.Model:
     """Build an encoder `(batch, *input_shape) → (batch, latent_dim)`.
+
+    With `num_classes`, the encoder is conditional: it takes `[images, one_hot_labels]`
+    (`(batch, num_classes)`), joined to the image features before the Dense layers.
 
     Args:
         input_shape: image shape, e.g. `(28, 28)`.
@@ -79,6 +108,7 @@ def build_encoder(
         filters: channels of the convolutions, input side first (conv only).
         activation: hidden activation; `None` makes a dense encoder purely linear.
         variational: if True, output `[z_mean, z_log_var]`, each `(batch, latent_dim)`.
+        num_classes: number of classes of a conditional encoder; None for a plain one.
         name: model name.
     """
     input_shape = _check_shape("input_shape", input_shape)
@@ -86,6 +116,8 @@ def build_encoder(
     hidden_units = _check_units("hidden_units", hidden_units)
     filters = _check_units("filters", filters)
     _check_kind(kind, input_shape, filters)
+    activation = _check_activation("activation", activation)
+    variational = _check_flag("variational", variational)
 
     inputs = keras.Input(shape=input_shape, name="images")
     h = inputs
@@ -95,6 +127,11 @@ def build_encoder(
         for channels in filters:
             h = layers.Conv2D(channels, 3, strides=2, padding="same", activation=activation)(h)
     h = layers.Flatten()(h)
+    if num_classes is not None:
+        condition = keras.Input(shape=(check_positive_int("num_classes", num_classes),),
+                                name="one_hot_labels")
+        h = layers.Concatenate()([h, condition])
+        inputs = [inputs, condition]
     for units in hidden_units:
         h = layers.Dense(units, activation=activation)(h)
     if variational:
@@ -114,9 +151,13 @@ def build_decoder(
     filters: Sequence[int] = (32, 64),
     activation: str | None = "relu",
     output_activation: str | None = "sigmoid",
+    num_classes: int | None = None,
     name: str = "decoder",
 ) -> keras.Model:
     """Build a decoder `(batch, latent_dim) → (batch, *output_shape)`, the encoder's mirror.
+
+    With `num_classes`, the decoder is conditional: it takes `[z, one_hot_labels]`
+    (`(batch, num_classes)`), joined to `z` at its input.
 
     Takes the same `hidden_units` and `filters` as `build_encoder` (input side first) and
     applies them in reverse, so passing the encoder's arguments gives a symmetric network.
@@ -130,6 +171,7 @@ def build_decoder(
         activation: hidden activation; `None` for a linear decoder.
         output_activation: `"sigmoid"` for pixel probabilities in [0, 1] (Bernoulli loss);
             `None` for unbounded outputs (squared error).
+        num_classes: number of classes of a conditional decoder; None for a plain one.
         name: model name.
     """
     output_shape = _check_shape("output_shape", output_shape)
@@ -137,9 +179,16 @@ def build_decoder(
     hidden_units = _check_units("hidden_units", hidden_units)
     filters = _check_units("filters", filters)
     _check_kind(kind, output_shape, filters)
+    activation = _check_activation("activation", activation)
+    output_activation = _check_activation("output_activation", output_activation)
 
     latent = keras.Input(shape=(latent_dim,), name="z")
     h = latent
+    if num_classes is not None:
+        condition = keras.Input(shape=(check_positive_int("num_classes", num_classes),),
+                                name="one_hot_labels")
+        h = layers.Concatenate()([latent, condition])
+        latent = [latent, condition]
     for units in reversed(hidden_units):
         h = layers.Dense(units, activation=activation)(h)
     if kind == "dense":
@@ -160,18 +209,46 @@ def build_decoder(
 
 
 class _EncoderDecoder(keras.Model):
-    """Shared plumbing: holds `encoder` and `decoder` and (de)serialises them."""
+    """Shared plumbing: holds `encoder` and `decoder`, checks that they fit together, checks
+    NumPy inputs to `fit` and `evaluate`, and (de)serialises the halves."""
+
+    # What the encoder must output: its number of outputs, and how to build one.
+    encoder_outputs = (1, "codes (build_encoder(...))")
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, **kwargs):
         super().__init__(**kwargs)
-        for name, part in (("encoder", encoder), ("decoder", decoder)):
-            if not isinstance(part, keras.Model):
-                raise TypeError(
-                    f"`{name}` must be a keras.Model. Received: {name} of type "
-                    f"{type(part).__name__}"
-                )
-        self.encoder = encoder
-        self.decoder = decoder
+        self.encoder = check_callable_model("encoder", encoder)
+        self.decoder = check_callable_model("decoder", decoder)
+        self._check_halves()
+
+    def _check_halves(self) -> None:
+        """Refuse halves that cannot be chained (checked for functional models only)."""
+        outputs = getattr(self.encoder, "outputs", None)
+        inputs = getattr(self.decoder, "inputs", None)
+        if not outputs or not inputs:
+            return  # subclassed halves are checked by Keras when first called
+        count, what = self.encoder_outputs
+        if len(outputs) != count:
+            raise ValueError(
+                f"`encoder` must output {what}. Received: an encoder with {len(outputs)} "
+                "output(s)"
+            )
+        encoded, wanted = outputs[0].shape[-1], inputs[0].shape[-1]
+        if encoded != wanted:
+            raise ValueError(
+                f"`decoder` must take the encoder's {encoded}-D codes. Received: a decoder "
+                f"whose input has size {wanted}"
+            )
+
+    def _image_shape(self) -> tuple:
+        """The shape of one input image, from the encoder's (first) input."""
+        return tuple(self.encoder.inputs[0].shape[1:]) if self.encoder.inputs else None
+
+    def _checked_images(self, x, name: str, grey_levels: bool):
+        """NumPy or list images as a checked float32 array; other inputs (datasets) as given."""
+        if isinstance(x, (np.ndarray, list)):
+            return as_images(x, name, shape=self._image_shape(), grey_levels=grey_levels)
+        return x
 
     def get_config(self):
         return {
@@ -183,6 +260,12 @@ class _EncoderDecoder(keras.Model):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
+        missing = [key for key in ("encoder", "decoder") if key not in config]
+        if missing:
+            raise ValueError(
+                f"`config` must hold the serialised {' and '.join(missing)}, as written by "
+                f"`get_config`. Received: config with keys {sorted(config)}"
+            )
         config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
         config["decoder"] = keras.saving.deserialize_keras_object(config["decoder"])
         return cls(**config)
@@ -214,6 +297,22 @@ class Autoencoder(_EncoderDecoder):
 
     def call(self, inputs, training=None):
         return self.decoder(self.encoder(inputs, training=training), training=training)
+
+    def _grey_levels_needed(self) -> bool:
+        return self.loss is RECONSTRUCTION_LOSSES["bernoulli"]
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """Like `keras.Model.fit`; NumPy images are checked (finite, the right shape, and in
+        [0, 1] for the Bernoulli loss)."""
+        grey = self._grey_levels_needed()
+        x, y = self._checked_images(x, "x", grey), self._checked_images(y, "y", grey)
+        return super().fit(x, y, *args, **kwargs)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """Like `keras.Model.evaluate`, with `fit`'s checks."""
+        grey = self._grey_levels_needed()
+        x, y = self._checked_images(x, "x", grey), self._checked_images(y, "y", grey)
+        return super().evaluate(x, y, *args, **kwargs)
 
 
 @keras.saving.register_keras_serializable(package="vaekit")
@@ -253,6 +352,8 @@ class VAE(_EncoderDecoder):
     >>> vae.fit(x_train, epochs=10)  # doctest: +SKIP
     """
 
+    encoder_outputs = (2, "[z_mean, z_log_var] (build_encoder(..., variational=True))")
+
     def __init__(
         self,
         encoder: keras.Model,
@@ -285,23 +386,49 @@ class VAE(_EncoderDecoder):
     def fit(self, x=None, y=None, *args, **kwargs):
         """Like `keras.Model.fit`, with three additions.
 
-        NumPy images outside [0, 1] are refused for the Bernoulli loss; with `sample_weight`
+        NumPy images are checked (finite, the encoder's shape, in [0, 1] for the Bernoulli
+        loss) and so is `sample_weight` (finite, >= 0, one per image); with `sample_weight`
         and no `y`, the images are the target (Keras would drop the weights); and a NaN or
         infinite loss stops training with `StopOnNonFiniteLoss`'s message.
         """
-        self._check_images(x)
+        x = self._checked_inputs(x)
+        self._check_sample_weight(x, kwargs.get("sample_weight"))
         kwargs["callbacks"] = [*(kwargs.get("callbacks") or []), StopOnNonFiniteLoss()]
-        return super().fit(x, _target(x, y, kwargs), *args, **kwargs)
+        return super().fit(x, self._target(x, y, kwargs), *args, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
-        """Like `keras.Model.evaluate`, with `fit`'s image check and `sample_weight` target."""
-        self._check_images(x)
-        return super().evaluate(x, _target(x, y, kwargs), *args, **kwargs)
+        """Like `keras.Model.evaluate`, with `fit`'s checks and `sample_weight` target."""
+        x = self._checked_inputs(x)
+        self._check_sample_weight(x, kwargs.get("sample_weight"))
+        return super().evaluate(x, self._target(x, y, kwargs), *args, **kwargs)
 
-    def _check_images(self, x) -> None:
-        """Refuse NumPy images that the Bernoulli loss cannot take: outside [0, 1] or NaN."""
-        if self.reconstruction == "bernoulli" and isinstance(x, np.ndarray) and x.size:
-            check_grey_levels(x, "x")
+    def _images(self, x):
+        """The images in the model's inputs `x` (all of `x` here)."""
+        return x
+
+    def _checked_inputs(self, x, name: str = "x"):
+        """`x` with NumPy or list images checked and converted (see `fit`)."""
+        return self._checked_images(x, name, grey_levels=self.reconstruction == "bernoulli")
+
+    def _check_sample_weight(self, x, sample_weight) -> None:
+        if sample_weight is None or not isinstance(self._images(x), np.ndarray):
+            return
+        weights = as_real_array(sample_weight, "sample_weight", finite=True)
+        count = len(self._images(x))
+        if weights.shape != (count,) or np.any(weights < 0):
+            raise ValueError(
+                f"`sample_weight` must be {count} finite weights >= 0, one per image. "
+                f"Received: sample_weight.shape={weights.shape}, smallest "
+                f"{weights.min() if weights.size else None}"
+            )
+
+    def _target(self, x, y, fit_kwargs):
+        """The target Keras should see: the images themselves when only `sample_weight` is
+        given (Keras drops `sample_weight` when `y` is None, so the weights would be ignored).
+        """
+        if y is None and fit_kwargs.get("sample_weight") is not None:
+            return self._images(x)
+        return y
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Batch mean of `weight * (reconstruction + kl_weight * KL)`, in nats per image.
@@ -317,7 +444,7 @@ class VAE(_EncoderDecoder):
             )
         if y_pred is None:
             y_pred = self(x, training=training)
-        target = x if y is None else y
+        target = self._images(x) if y is None else y
         reconstruction = RECONSTRUCTION_LOSSES[self.reconstruction](
             target, y_pred["reconstruction"]
         )
@@ -341,16 +468,6 @@ class VAE(_EncoderDecoder):
         }
 
 
-def _target(x, y, fit_kwargs):
-    """The target Keras should see: `x` itself when only `sample_weight` is given.
-
-    Keras drops `sample_weight` when `y` is None, so a VAE's weights would be ignored.
-    """
-    if y is None and fit_kwargs.get("sample_weight") is not None:
-        return x
-    return y
-
-
 def build_autoencoder(
     image_shape: Sequence[int] = (28, 28),
     latent_dim: int = 2,
@@ -366,7 +483,7 @@ def build_autoencoder(
     `linear=True` gives the purely linear autoencoder `x → W2 (W1 x + b1) + b2` (no hidden
     layers, no activations), which with squared error learns the PCA subspace.
     """
-    if linear:
+    if _check_flag("linear", linear):
         if kind != "dense":
             raise ValueError(f"A linear autoencoder must be dense. Received: kind={kind!r}")
         hidden_units, activation, output_activation = (), None, None
@@ -411,13 +528,36 @@ def predict_in_batches(model: keras.Model, inputs, batch_size: int = 1024):
     shapes stays quiet and quick. Outputs keep the model's structure: an array, a list of
     arrays (e.g. `[z_mean, z_log_var]`) or a dict of arrays, each with `len(inputs)` rows.
     """
+    check_callable_model("model", model)
     batch_size = check_positive_int("batch_size", batch_size)
-    if len(inputs) == 0:
-        raise ValueError("`inputs` must contain at least one example. Received: 0 examples")
-    chunks = [
-        keras.tree.map_structure(
-            ops.convert_to_numpy, model(inputs[start : start + batch_size], training=False)
+    parts = list(inputs) if isinstance(inputs, tuple | list) else [inputs]
+    parts = [as_real_array(part, "inputs", finite=True) for part in parts]
+    count = len(parts[0]) if parts[0].ndim else 0
+    if count == 0 or any(part.ndim == 0 or len(part) != count for part in parts):
+        raise ValueError(
+            "`inputs` must be an array of examples (or a list of arrays with one row per "
+            f"example each). Received: shapes {[part.shape for part in parts]}"
         )
-        for start in range(0, len(inputs), batch_size)
+    expected = [tuple(tensor.shape[1:]) for tensor in (getattr(model, "inputs", None) or [])]
+    if expected and (
+        len(expected) != len(parts)
+        or any(
+            len(want) != part.ndim - 1
+            or any(w not in (None, g) for w, g in zip(want, part.shape[1:], strict=True))
+            for want, part in zip(expected, parts, strict=False)
+        )
+    ):
+        raise ValueError(
+            f"`inputs` must match the model's inputs, one row per example: shapes (n, ...) "
+            f"with ... = {expected}. Received: shapes {[part.shape for part in parts]}"
+        )
+
+    def batch(start):
+        chunk = [part[start : start + batch_size] for part in parts]
+        return chunk if isinstance(inputs, tuple | list) else chunk[0]
+
+    chunks = [
+        keras.tree.map_structure(ops.convert_to_numpy, model(batch(start), training=False))
+        for start in range(0, count, batch_size)
     ]
     return keras.tree.map_structure(lambda *parts: np.concatenate(parts), *chunks)

@@ -8,12 +8,23 @@ larger figure. Colours for the ten digit classes come from Paul Tol's colour-bli
 from __future__ import annotations
 
 import inspect
+import numbers
 
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy.stats import norm
 
-from vaekit.checks import check_positive_int
+from vaekit.checks import (
+    as_codes,
+    as_float_array,
+    as_images,
+    as_labels,
+    check_decoder,
+    check_fraction,
+    check_positive_int,
+    check_positive_number,
+    check_seed,
+)
 from vaekit.models import predict_in_batches
 
 CLASS_COLOURS = (
@@ -33,6 +44,24 @@ def _axes(ax, figsize=(6, 5)):
     return ax.figure, ax
 
 
+def _check_dims(dims, latent_dim: int) -> tuple[int, int]:
+    """`dims` as two different latent dimensions in `[0, latent_dim)`."""
+    if (
+        not isinstance(dims, (tuple, list))
+        or len(dims) != 2
+        or dims[0] == dims[1]
+        or not all(
+            isinstance(d, numbers.Integral) and not isinstance(d, bool) and 0 <= d < latent_dim
+            for d in dims
+        )
+    ):
+        raise ValueError(
+            f"`dims` must be two different latent dimensions in 0..{latent_dim - 1}. "
+            f"Received: dims={dims!r}"
+        )
+    return int(dims[0]), int(dims[1])
+
+
 def plot_latent_scatter(codes, labels, *, dims=(0, 1), ax=None, title=None, point_size=6):
     """Scatter of codes coloured (and marked) by class, with a categorical legend.
 
@@ -41,16 +70,18 @@ def plot_latent_scatter(codes, labels, *, dims=(0, 1), ax=None, title=None, poin
         labels: `(n,)` integer classes (at most 10).
         dims: which two latent dimensions to plot.
     """
-    codes, labels = np.asarray(codes), np.asarray(labels)
-    if codes.ndim != 2 or codes.shape[1] < 2:
+    codes = as_codes(codes, min_rows=1)
+    if codes.shape[1] < 2:
         raise ValueError(f"`codes` must be (n, >=2). Received: codes.shape={codes.shape}")
-    if labels.shape != (len(codes),):
-        raise ValueError(
-            f"`labels` must have shape ({len(codes)},). Received: labels.shape={labels.shape}"
-        )
+    labels = as_labels(labels, len(codes))
+    dims = _check_dims(dims, codes.shape[1])
+    point_size = check_positive_number("point_size", point_size)
     classes = np.unique(labels)
     if len(classes) > len(CLASS_COLOURS):
-        raise ValueError(f"At most 10 classes can be coloured. Received: {len(classes)} classes")
+        raise ValueError(
+            f"`labels` must hold at most {len(CLASS_COLOURS)} classes, one colour each. "
+            f"Received: labels with {len(classes)} classes"
+        )
     figure, ax = _axes(ax)
     for index, label in enumerate(classes):
         member = labels == label
@@ -70,16 +101,17 @@ def plot_latent_scatter(codes, labels, *, dims=(0, 1), ax=None, title=None, poin
 
 
 def tile_images(images, ncols: int) -> np.ndarray:
-    """Arrange `(n, h, w)` images in a mosaic with 1-pixel light-grey gaps between them.
+    """Arrange `(n, h, w)` images in [0, 1] in a mosaic with 1-pixel light-grey gaps between them.
 
     Returns:
         `(rows * (h + 1) - 1, ncols * (w + 1) - 1)` with `rows = ceil(n / ncols)`.
     """
-    images = np.asarray(images)
-    check_positive_int("ncols", ncols)
-    if images.ndim != 3 or len(images) == 0:
+    images = as_images(images)
+    ncols = check_positive_int("ncols", ncols)
+    if images.ndim != 3:
         raise ValueError(
-            f"`images` must have shape (n >= 1, height, width). Received: {images.shape}"
+            "`images` must have shape (n >= 1, height, width). "
+            f"Received: images.shape={images.shape}"
         )
     n, height, width = images.shape
     rows = -(-n // ncols)
@@ -94,8 +126,8 @@ def tile_images(images, ncols: int) -> np.ndarray:
 
 def plot_images(images, *, ncols: int = 10, ax=None, title=None):
     """A grid of `(n, h, w)` images in [0, 1] as one mosaic."""
-    images = np.asarray(images)
-    ncols = min(ncols, len(images)) if len(images) else ncols
+    images = as_images(images)
+    ncols = min(check_positive_int("ncols", ncols), len(images))
     mosaic = tile_images(images, ncols)
     rows = mosaic.shape[0] / mosaic.shape[1] * ncols
     figure, ax = _axes(ax, figsize=(ncols * 0.8, max(rows * 0.8, 1.0)))
@@ -107,8 +139,8 @@ def plot_images(images, *, ncols: int = 10, ax=None, title=None):
 
 
 def plot_reconstructions(images, reconstructions, *, num_images: int = 10, ax=None, title=None):
-    """Originals (top row) above their reconstructions (bottom row)."""
-    images, reconstructions = np.asarray(images), np.asarray(reconstructions)
+    """Originals (top row) above their reconstructions (bottom row), both in [0, 1]."""
+    images, reconstructions = as_images(images), as_images(reconstructions, "reconstructions")
     if images.shape != reconstructions.shape:
         raise ValueError(
             "`images` and `reconstructions` must have the same shape. Received: "
@@ -130,14 +162,9 @@ def plot_reconstructions(images, reconstructions, *, num_images: int = 10, ax=No
 
 def gaussian_grid(grid_size: int = 15, *, clip: float = 0.05) -> np.ndarray:
     """`grid_size` standard-normal quantiles from `clip` to `1 - clip` (never ±inf)."""
-    check_positive_int("grid_size", grid_size)
-    if not 0 < clip < 0.5:
-        raise ValueError(f"`clip` must be in (0, 0.5). Received: clip={clip!r}")
+    grid_size = check_positive_int("grid_size", grid_size)
+    clip = check_fraction("clip", clip, below=0.5)
     return norm.ppf(np.linspace(clip, 1 - clip, grid_size))
-
-
-def _latent_dim(decoder) -> int:
-    return int(decoder.inputs[0].shape[-1])
 
 
 def plot_manifold(decoder, *, grid_size: int = 15, extent=None, clip: float = 0.05,
@@ -148,12 +175,18 @@ def plot_manifold(decoder, *, grid_size: int = 15, extent=None, clip: float = 0.
     VAE's N(0, I) prior; pass `extent=(x_min, x_max, y_min, y_max)` for an even grid over a box,
     e.g. a plain autoencoder's code range. Other latent dimensions are held at 0.
     """
-    latent_dim = _latent_dim(decoder)
+    latent_dim = check_decoder("decoder", decoder)
+    grid_size = check_positive_int("grid_size", grid_size)
+    dims = _check_dims(dims, latent_dim)
     if extent is None:
         xs = ys = gaussian_grid(grid_size, clip=clip)
     else:
-        if len(extent) != 4:
-            raise ValueError(f"`extent` must be (x_min, x_max, y_min, y_max). Received: {extent!r}")
+        extent = as_float_array(extent, "extent", finite=True)
+        if extent.shape != (4,):
+            raise ValueError(
+                "`extent` must be 4 numbers (x_min, x_max, y_min, y_max). "
+                f"Received: extent={extent.tolist()!r}"
+            )
         xs = np.linspace(extent[0], extent[1], grid_size)
         ys = np.linspace(extent[2], extent[3], grid_size)
     z = np.zeros((grid_size * grid_size, latent_dim), dtype=np.float32)
@@ -177,9 +210,10 @@ def plot_manifold(decoder, *, grid_size: int = 15, extent=None, clip: float = 0.
 
 def sample_prior(decoder, num_samples: int, *, seed: int = 0) -> np.ndarray:
     """Decode `num_samples` draws from N(0, I): images `(num_samples, *image_shape)`."""
-    check_positive_int("num_samples", num_samples)
-    rng = np.random.default_rng(seed)
-    z = rng.standard_normal((num_samples, _latent_dim(decoder))).astype(np.float32)
+    latent_dim = check_decoder("decoder", decoder)
+    num_samples = check_positive_int("num_samples", num_samples)
+    rng = np.random.default_rng(check_seed("seed", seed))
+    z = rng.standard_normal((num_samples, latent_dim)).astype(np.float32)
     return predict_in_batches(decoder, z)
 
 
@@ -192,10 +226,12 @@ def plot_samples(decoder, *, num_samples: int = 30, ncols: int = 10, seed: int =
 
 def plot_interpolation(decoder, z_start, z_end, *, steps: int = 10, ax=None, title=None):
     """Decode `steps` evenly spaced points on the line from `z_start` to `z_end`."""
-    z_start, z_end = np.asarray(z_start, np.float32), np.asarray(z_end, np.float32)
-    if z_start.shape != (_latent_dim(decoder),) or z_end.shape != z_start.shape:
+    latent_dim = check_decoder("decoder", decoder)
+    z_start = as_float_array(z_start, "z_start", np.float32, finite=True)
+    z_end = as_float_array(z_end, "z_end", np.float32, finite=True)
+    if z_start.shape != (latent_dim,) or z_end.shape != z_start.shape:
         raise ValueError(
-            f"`z_start` and `z_end` must have shape ({_latent_dim(decoder)},). "
+            f"`z_start` and `z_end` must have shape ({latent_dim},). "
             f"Received: {z_start.shape} and {z_end.shape}"
         )
     check_positive_int("steps", steps)
@@ -212,16 +248,19 @@ def plot_history(history, *, keys=None, ax=None, title=None):
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict) or not logs:
         raise ValueError("`history` must be a Keras History or a non-empty dict of lists.")
+    if isinstance(keys, str):
+        raise ValueError(f"`keys` must be a list of keys, e.g. [{keys!r}]. Received: keys={keys!r}")
     keys = keys or [key for key in logs if not key.startswith("val_")]
     missing = [key for key in keys if key not in logs]
     if missing:
         raise ValueError(f"`keys` not in the history: {missing}. Available: {sorted(logs)}")
     figure, ax = _axes(ax, figsize=(6, 4))
     for key in keys:
-        epochs = np.arange(1, len(logs[key]) + 1)
-        (line,) = ax.plot(epochs, logs[key], label=key)
+        values = _history_curve(logs, key)
+        epochs = np.arange(1, len(values) + 1)
+        (line,) = ax.plot(epochs, values, label=key)
         if f"val_{key}" in logs:
-            ax.plot(epochs, logs[f"val_{key}"], ls="--", color=line.get_color(),
+            ax.plot(epochs, _history_curve(logs, f"val_{key}"), ls="--", color=line.get_color(),
                     label=f"val_{key}")
     ax.set_xlabel("epoch")
     ax.set_ylabel(LOSS_LABEL)
@@ -229,6 +268,17 @@ def plot_history(history, *, keys=None, ax=None, title=None):
     if title:
         ax.set_title(title)
     return figure
+
+
+def _history_curve(logs: dict, key: str) -> np.ndarray:
+    """The values of `logs[key]`, one per epoch (NaN allowed: a diverged run is worth seeing)."""
+    values = as_float_array(logs[key], f"history[{key!r}]")
+    if values.ndim != 1:
+        raise ValueError(
+            f"`history[{key!r}]` must be a list of one value per epoch. "
+            f"Received: history[{key!r}]={logs[key]!r}"
+        )
+    return values
 
 
 def plot_curve_fits(points, fits, *, ax=None, title=None):
@@ -239,24 +289,47 @@ def plot_curve_fits(points, fits, *, ax=None, title=None):
         fits: `{name: (codes, reconstructions)}` with codes `(n,)` or `(n, 1)` and
             reconstructions `(n, 2)`; each line is drawn in the order of its codes.
     """
-    points = np.asarray(points)
-    if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"`points` must have shape (n, 2). Received: {points.shape}")
-    figure, ax = _axes(ax, figsize=(6, 5))
-    ax.scatter(points[:, 0], points[:, 1], s=6, c="#BBBBBB", label="data")
+    points = as_codes(points, "points", min_rows=1)
+    if points.shape[1] != 2:
+        raise ValueError(f"`points` must have shape (n, 2). Received: points.shape={points.shape}")
+    if not isinstance(fits, dict):
+        raise ValueError(
+            f"`fits` must be a dict {{name: (codes, reconstructions)}}. "
+            f"Received: fits of type {type(fits).__name__}"
+        )
     if len(fits) > len(FIT_COLOURS):
         raise ValueError(
             f"`fits` can hold at most {len(FIT_COLOURS)} methods. Received: {len(fits)}"
         )
-    for (name, (codes, reconstructions)), colour in zip(fits.items(), FIT_COLOURS, strict=False):
-        order = np.argsort(np.asarray(codes).reshape(-1))
-        curve = np.asarray(reconstructions)[order]
+    curves = {name: _fitted_curve(name, fit, len(points)) for name, fit in fits.items()}
+    figure, ax = _axes(ax, figsize=(6, 5))
+    ax.scatter(points[:, 0], points[:, 1], s=6, c="#BBBBBB", label="data")
+    for (name, curve), colour in zip(curves.items(), FIT_COLOURS, strict=False):
         ax.plot(curve[:, 0], curve[:, 1], lw=2.5, color=colour, label=name)
     ax.set_aspect("equal")
     ax.legend(fontsize="small")
     if title:
         ax.set_title(title)
     return figure
+
+
+def _fitted_curve(name, fit, num_points: int) -> np.ndarray:
+    """One entry of `plot_curve_fits`'s `fits`: its reconstructions in the order of its codes."""
+    label = f"fits[{name!r}]"
+    if not isinstance(fit, (tuple, list)) or len(fit) != 2:
+        raise ValueError(
+            f"`{label}` must be a pair (codes, reconstructions). "
+            f"Received: {label} of type {type(fit).__name__}"
+        )
+    codes = as_float_array(fit[0], f"{label}[0] (codes)", finite=True)
+    reconstructions = as_float_array(fit[1], f"{label}[1] (reconstructions)", finite=True)
+    if codes.size != num_points or codes.ndim > 2 or reconstructions.shape != (num_points, 2):
+        raise ValueError(
+            f"`{label}` must be codes (n,) or (n, 1) and reconstructions (n, 2) for the "
+            f"n={num_points} points. Received: codes.shape={codes.shape}, "
+            f"reconstructions.shape={reconstructions.shape}"
+        )
+    return reconstructions[np.argsort(codes.reshape(-1))]
 
 
 def plot_class_shares(shares, *, classes=None, ax=None, title=None):
@@ -269,13 +342,20 @@ def plot_class_shares(shares, *, classes=None, ax=None, title=None):
     """
     if not isinstance(shares, dict) or not shares:
         raise ValueError("`shares` must be a non-empty dict {name: (num_classes,) shares}.")
-    arrays = {name: np.asarray(values, dtype=float) for name, values in shares.items()}
+    arrays = {name: as_float_array(values, f"shares[{name!r}]", finite=True)
+              for name, values in shares.items()}
     sizes = {values.shape for values in arrays.values()}
-    if len(sizes) != 1 or len(next(iter(sizes))) != 1:
+    if len(sizes) != 1 or len(next(iter(sizes))) != 1 or next(iter(sizes))[0] == 0:
         raise ValueError(
-            f"Every entry of `shares` must be 1-D with the same length. Received shapes: "
-            f"{sorted(sizes)}"
+            f"Every entry of `shares` must be 1-D and non-empty, with the same length. "
+            f"Received shapes: {sorted(sizes)}"
         )
+    for name, values in arrays.items():
+        if values.min() < 0 or values.max() > 1:
+            raise ValueError(
+                f"`shares[{name!r}]` must be shares in [0, 1]. "
+                f"Received: values in [{values.min():g}, {values.max():g}]"
+            )
     if len(arrays) > len(FIT_COLOURS):
         raise ValueError(
             f"`shares` can hold at most {len(FIT_COLOURS)} entries. Received: {len(arrays)}"
@@ -316,9 +396,19 @@ def plot_typicality(distances, *, references=None, ax=None, title=None):
     """
     if not isinstance(distances, dict) or not distances:
         raise ValueError("`distances` must be a non-empty dict {name: (n,) distances}.")
-    arrays = [np.asarray(values, dtype=float).reshape(-1) for values in distances.values()]
+    arrays = [as_float_array(values, f"distances[{name!r}]", finite=True).reshape(-1)
+              for name, values in distances.items()]
     if any(len(values) == 0 for values in arrays):
         raise ValueError("Every entry of `distances` must hold at least one value.")
+    if references is not None and not isinstance(references, dict):
+        raise ValueError(
+            "`references` must be a dict {name: value}. "
+            f"Received: references of type {type(references).__name__}"
+        )
+    references = {
+        name: check_positive_number(f"references[{name!r}]", value, allow_zero=True)
+        for name, value in (references or {}).items()
+    }
     names = list(distances)
     figure, ax = _axes(ax, figsize=(7, 0.5 * len(names) + 1.5))
     positions = np.arange(len(names))[::-1]
@@ -331,7 +421,7 @@ def plot_typicality(distances, *, references=None, ax=None, title=None):
     ax.boxplot(arrays, positions=positions, whis=(5, 95), showfliers=False, widths=0.6,
                medianprops={"color": "black"}, **horizontal)
     ax.set_yticks(positions, names)
-    for (name, value), colour in zip((references or {}).items(), FIT_COLOURS, strict=False):
+    for (name, value), colour in zip(references.items(), FIT_COLOURS, strict=False):
         ax.axvline(value, color=colour, ls="--", lw=1.5, label=f"{name} (median {value:.1f})")
     if references:
         ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))

@@ -19,21 +19,20 @@ import numpy as np
 from keras import ops
 from scipy.special import logsumexp
 
-from vaekit.checks import as_codes, check_positive_int, check_positive_number, check_seed
+from vaekit.checks import (
+    as_codes,
+    as_float_array,
+    as_points,
+    as_posterior,
+    check_log_variance,
+    check_positive_int,
+    check_positive_number,
+    check_seed,
+)
 from vaekit.losses import gaussian_kl
 from vaekit.samplers import AggregatePosteriorSampler
 
 ACTIVE_UNIT_THRESHOLD = 0.01
-
-
-def _posterior(z_mean, z_log_var) -> tuple[np.ndarray, np.ndarray]:
-    z_mean, z_log_var = as_codes(z_mean, "z_mean"), as_codes(z_log_var, "z_log_var")
-    if z_mean.shape != z_log_var.shape:
-        raise ValueError(
-            "`z_mean` and `z_log_var` must have the same shape. Received: "
-            f"z_mean.shape={z_mean.shape}, z_log_var.shape={z_log_var.shape}"
-        )
-    return z_mean, z_log_var
 
 
 def active_units(z_mean, *, threshold: float = ACTIVE_UNIT_THRESHOLD) -> dict:
@@ -62,7 +61,7 @@ def aggregate_posterior_moments(z_mean, z_log_var) -> dict:
         dict with `mean`, `variance`, `variance_of_means` and `mean_of_variances`, each
         `(latent_dim,)`.
     """
-    z_mean, z_log_var = _posterior(z_mean, z_log_var)
+    z_mean, z_log_var = as_posterior(z_mean, z_log_var)
     between, within = z_mean.var(axis=0), np.exp(z_log_var).mean(axis=0)
     return {"mean": z_mean.mean(axis=0), "variance": between + within,
             "variance_of_means": between, "mean_of_variances": within}
@@ -70,6 +69,15 @@ def aggregate_posterior_moments(z_mean, z_log_var) -> dict:
 
 def gaussian_log_density(z, mean, log_var) -> np.ndarray:
     """log N(z; mean, diag exp(log_var)) summed over the last axis (broadcasting)."""
+    z, mean = as_float_array(z, "z", finite=True), as_float_array(mean, "mean", finite=True)
+    log_var = check_log_variance(as_float_array(log_var, "log_var", finite=True), "log_var")
+    try:
+        np.broadcast_shapes(z.shape, mean.shape, log_var.shape)
+    except ValueError:
+        raise ValueError(
+            "`z`, `mean` and `log_var` must broadcast together. Received: "
+            f"z.shape={z.shape}, mean.shape={mean.shape}, log_var.shape={log_var.shape}"
+        ) from None
     return -0.5 * np.sum(np.log(2 * np.pi) + log_var + (z - mean) ** 2 / np.exp(log_var), axis=-1)
 
 
@@ -81,13 +89,8 @@ def aggregate_log_density(points, z_mean, z_log_var) -> np.ndarray:
         z_mean: `(N, latent_dim)`, one row per image.
         z_log_var: `(N, latent_dim)`.
     """
-    z_mean, z_log_var = _posterior(z_mean, z_log_var)
-    points = as_codes(points, "points", min_rows=1)
-    if points.shape[1] != z_mean.shape[1]:
-        raise ValueError(
-            f"`points` must have {z_mean.shape[1]} columns like `z_mean`. "
-            f"Received: points.shape={points.shape}"
-        )
+    z_mean, z_log_var = as_posterior(z_mean, z_log_var)
+    points = as_points(points, z_mean.shape[1])
     chunks = np.array_split(points, max(1, len(points) // 256))
     log_q = [logsumexp(gaussian_log_density(chunk[:, None, :], z_mean[None], z_log_var[None]),
                        axis=1) for chunk in chunks]
@@ -105,7 +108,7 @@ def kl_decomposition(z_mean, z_log_var, *, num_samples: int = 2_000, seed: int =
         dict with `average_kl`, `mutual_information`, `marginal_kl` and `max_information`
         (log N).
     """
-    z_mean, z_log_var = _posterior(z_mean, z_log_var)
+    z_mean, z_log_var = as_posterior(z_mean, z_log_var)
     num_samples = check_positive_int("num_samples", num_samples)
     seed = check_seed("seed", seed)
     average_kl = float(np.mean(ops.convert_to_numpy(gaussian_kl(z_mean, z_log_var))))

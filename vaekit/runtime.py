@@ -39,8 +39,28 @@ def lesson_seed() -> int:
     value = os.environ.get(SEED_VARIABLE, "").strip()
     if not value:
         return 0
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # not '²', which isdigit() accepts
         raise ValueError(
             f"`{SEED_VARIABLE}` must be a non-negative integer. Received: {SEED_VARIABLE}={value!r}"
         )
     return int(value)
+
+
+def has_accelerator() -> bool:
+    """Whether Keras' backend sees a GPU or TPU (lessons state some speed claims for CPUs only)."""
+    import keras
+
+    backend = keras.config.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return any(tf.config.list_physical_devices(kind) for kind in ("GPU", "TPU"))
+    if backend == "jax":
+        import jax
+
+        return any(device.platform != "cpu" for device in jax.devices())
+    if backend == "torch":
+        import torch
+
+        return bool(torch.cuda.is_available())
+    return False

@@ -30,7 +30,13 @@ from scipy.ndimage import gaussian_filter
 from sklearn.metrics import pairwise_distances
 from sklearn.neighbors import NearestNeighbors
 
-from vaekit.checks import as_codes, as_float_array, check_positive_int, check_positive_number
+from vaekit.checks import (
+    as_codes,
+    as_images,
+    as_labels,
+    check_positive_int,
+    check_positive_number,
+)
 from vaekit.models import predict_in_batches
 
 FEATURE_LAYER = "features"
@@ -39,18 +45,28 @@ FEATURE_LAYER = "features"
 # real digits than real digits blurred by a Gaussian of BAR_BLUR_SIGMA pixels (`frechet_bar`).
 MIN_COVERAGE = 0.8
 BAR_BLUR_SIGMA = 2.0
+IMAGE_SHAPE = (28, 28)
 
 
 def _as_images(images, name: str = "images") -> np.ndarray:
-    images = as_float_array(images, name, np.float32)
-    if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) == 0:
+    return as_images(images, name, shape=IMAGE_SHAPE)
+
+
+def _as_digit_labels(labels, num_images: int) -> np.ndarray:
+    labels = as_labels(labels, num_images)
+    if not np.isin(labels, np.arange(10)).all():
         raise ValueError(
-            f"`{name}` must be a non-empty batch of 28 × 28 images, shape (n, 28, 28). "
-            f"Received: {name}.shape={images.shape}"
+            f"`labels` must be {num_images} digits in 0..9, one per image. "
+            f"Received: labels with values {np.unique(labels)[:10]}"
         )
-    if not np.all(np.isfinite(images)):
-        raise ValueError(f"`{name}` must be finite. Received: {name} with NaN or inf values")
-    return images
+    return labels
+
+
+def _check_judge(judge) -> None:
+    if not isinstance(judge, DigitClassifier):
+        raise TypeError(
+            f"`judge` must be a DigitClassifier. Received: judge of type {type(judge).__name__}"
+        )
 
 
 def build_digit_classifier(width: int = 16, feature_units: int = 128) -> keras.Model:
@@ -91,22 +107,12 @@ class DigitClassifier:
     def __init__(self, epochs: int = 15, batch_size: int = 128, learning_rate: float = 3e-3):
         self.epochs = check_positive_int("epochs", epochs)
         self.batch_size = check_positive_int("batch_size", batch_size)
-        if not (isinstance(learning_rate, (int, float, np.number)) and learning_rate > 0):
-            raise ValueError(
-                f"`learning_rate` must be a positive number. Received: "
-                f"learning_rate={learning_rate!r}"
-            )
-        self.learning_rate = float(learning_rate)
+        self.learning_rate = check_positive_number("learning_rate", learning_rate)
 
     def fit(self, images, labels) -> DigitClassifier:
         """Train on images `(n, 28, 28)` in [0, 1] and digit labels `(n,)` in 0..9."""
         images = _as_images(images)
-        labels = np.asarray(labels)
-        if labels.shape != (len(images),) or not np.isin(labels, np.arange(10)).all():
-            raise ValueError(
-                f"`labels` must be {len(images)} digits in 0..9, one per image. "
-                f"Received: labels.shape={labels.shape}"
-            )
+        labels = _as_digit_labels(labels, len(images))
         self.model_ = build_digit_classifier()
         self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
                             loss="sparse_categorical_crossentropy")
@@ -133,7 +139,9 @@ class DigitClassifier:
 
     def accuracy(self, images, labels) -> float:
         """Share of `images` whose most probable digit is `labels` `(n,)`."""
-        return float((self.probabilities(images).argmax(axis=1) == np.asarray(labels)).mean())
+        probabilities = self.probabilities(images)
+        labels = _as_digit_labels(labels, len(probabilities))
+        return float((probabilities.argmax(axis=1) == labels).mean())
 
 
 def frechet_distance(features_a, features_b) -> float:
@@ -189,6 +197,11 @@ def precision_recall(real_features, generated_features, *, k: int = 3) -> dict:
             raise ValueError(
                 f"`{name}` must have shape (n > k={k}, dim). Received: {name}.shape={values.shape}"
             )
+    if generated.shape[1] != real.shape[1]:
+        raise ValueError(
+            f"`generated_features` must have {real.shape[1]} columns like `real_features`. "
+            f"Received: generated_features.shape={generated.shape}"
+        )
     return {
         "precision": float(_inside_manifold(real, generated, k).mean()),
         "recall": float(_inside_manifold(generated, real, k).mean()),
@@ -203,10 +216,14 @@ def sample_quality(judge: DigitClassifier, images, real_images, *, k: int = 3) -
         `coverage` (entropy of the shares ÷ log 10, in [0, 1]), `frechet` (Fréchet distance to
         the real digits' features), `precision` and `recall`.
     """
-    if not isinstance(judge, DigitClassifier):
-        raise TypeError(
-            f"`judge` must be a DigitClassifier. Received: judge of type {type(judge).__name__}"
-        )
+    _check_judge(judge)
+    k = check_positive_int("k", k)
+    images, real_images = _as_images(images), _as_images(real_images, "real_images")
+    for name, batch in (("images", images), ("real_images", real_images)):
+        if len(batch) <= k:
+            raise ValueError(
+                f"`{name}` must hold more than k={k} images. Received: {name}.shape={batch.shape}"
+            )
     probabilities = judge.probabilities(images)
     shares = np.bincount(probabilities.argmax(axis=1), minlength=10) / len(probabilities)
     nonzero = shares[shares > 0]
@@ -228,8 +245,10 @@ def frechet_bar(judge: DigitClassifier, images, real_images, *,
     better than blurred copies of real digits. Measured with the same judge and the same
     reference digits as the samples, so it does not depend on the judge's feature scale.
     """
+    _check_judge(judge)
     check_positive_number("sigma", sigma)
-    blurred = gaussian_filter(_as_images(images), (0, sigma, sigma))
+    images, real_images = _as_images(images), _as_images(real_images, "real_images")
+    blurred = gaussian_filter(images, (0, sigma, sigma))
     return frechet_distance(judge.features(blurred), judge.features(real_images))
 
 
@@ -244,11 +263,20 @@ def sample_quality_faults(quality: dict, *, frechet_bar: float) -> list[str]:
         A list of readable faults, empty when coverage ≥ `MIN_COVERAGE` and the Fréchet
         distance is below `frechet_bar`.
     """
+    if not isinstance(quality, dict) or not {"coverage", "frechet"} <= set(quality):
+        raise ValueError(
+            "`quality` must be the dict returned by `sample_quality`, with 'coverage' and "
+            f"'frechet'. Received: quality of type {type(quality).__name__}"
+            + (f" with keys {sorted(quality)}" if isinstance(quality, dict) else "")
+        )
+    coverage = check_positive_number("quality['coverage']", quality["coverage"], allow_zero=True)
+    frechet = check_positive_number("quality['frechet']", quality["frechet"], allow_zero=True)
+    frechet_bar = check_positive_number("frechet_bar", frechet_bar)
     faults = []
-    if quality["coverage"] < MIN_COVERAGE:
-        faults.append(f"coverage {quality['coverage']:.2f} < {MIN_COVERAGE}: the samples show "
+    if coverage < MIN_COVERAGE:
+        faults.append(f"coverage {coverage:.2f} < {MIN_COVERAGE}: the samples show "
                       "few of the ten digits (a collapsed or mode-dropping model)")
-    if not quality["frechet"] < frechet_bar:
-        faults.append(f"Fréchet {quality['frechet']:.1f} ≥ {frechet_bar:.1f}: no closer to real "
+    if not frechet < frechet_bar:
+        faults.append(f"Fréchet {frechet:.1f} ≥ {frechet_bar:.1f}: no closer to real "
                       f"digits than real digits blurred by {BAR_BLUR_SIGMA:g} pixels")
     return faults

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.mixture import GaussianMixture
 
-from vaekit.checks import as_codes, check_positive_int, check_seed
+from vaekit.checks import as_codes, as_points, as_posterior, check_positive_int, check_seed
 
 
 class _Sampler:
@@ -92,12 +92,14 @@ class GaussianMixtureSampler(_Sampler):
         self.seed = check_seed("seed", seed)
 
     def fit(self, codes) -> GaussianMixtureSampler:
-        """Fit the mixture to `codes` `(num_codes, latent_dim)`; needs num_codes ≥ components."""
+        """Fit the mixture to `codes` `(num_codes, latent_dim)`; needs as many distinct codes as
+        components."""
         codes = as_codes(codes)
-        if len(codes) < self.num_components:
+        distinct = len(np.unique(codes, axis=0))
+        if distinct < self.num_components:
             raise ValueError(
-                f"`codes` must have at least num_components={self.num_components} rows. "
-                f"Received: codes.shape={codes.shape}"
+                f"`codes` must hold at least num_components={self.num_components} distinct "
+                f"codes. Received: {distinct} distinct codes in codes.shape={codes.shape}"
             )
         self.mixture_ = GaussianMixture(
             self.num_components, covariance_type="full", reg_covar=1e-6 * codes.var(),
@@ -119,13 +121,7 @@ class GaussianMixtureSampler(_Sampler):
     def log_density(self, points) -> np.ndarray:
         """log of the fitted density at `points` `(n, latent_dim)`, `(n,)`."""
         self._check_fitted()
-        points = as_codes(points, "points", min_rows=1)
-        if points.shape[1] != self.latent_dim_:
-            raise ValueError(
-                f"`points` must have {self.latent_dim_} columns like the fitted codes. "
-                f"Received: points.shape={points.shape}"
-            )
-        return self.mixture_.score_samples(points)
+        return self.mixture_.score_samples(as_points(points, self.latent_dim_))
 
 
 class PriorSampler(_Sampler):
@@ -149,13 +145,7 @@ class AggregatePosteriorSampler(_Sampler):
 
     def fit(self, z_mean, z_log_var) -> AggregatePosteriorSampler:
         """Fit to the encoder's outputs, each `(num_images, latent_dim)`."""
-        z_mean = as_codes(z_mean, "z_mean")
-        z_log_var = as_codes(z_log_var, "z_log_var")
-        if z_mean.shape != z_log_var.shape:
-            raise ValueError(
-                "`z_mean` and `z_log_var` must have the same shape. Received: "
-                f"z_mean.shape={z_mean.shape}, z_log_var.shape={z_log_var.shape}"
-            )
+        z_mean, z_log_var = as_posterior(z_mean, z_log_var)
         self.z_mean_, self.z_std_ = z_mean, np.exp(0.5 * z_log_var)
         self.latent_dim_ = z_mean.shape[1]
         return self

@@ -1,0 +1,72 @@
+import time
+
+import keras
+import numpy as np
+import pytest
+
+from vaekit import callbacks
+from vaekit.callbacks import TimeBudget
+from vaekit.models import build_vae
+
+IMAGES = np.random.default_rng(0).uniform(size=(64, 28, 28)).astype("float32")
+
+
+class SlowBatches(keras.callbacks.Callback):
+    """Make every training batch take `train` s and every validation batch `test` s."""
+
+    def __init__(self, train, test=0.0):
+        super().__init__()
+        self.train, self.test = train, test
+
+    def on_train_batch_end(self, batch, logs=None):
+        time.sleep(self.train)
+
+    def on_test_batch_end(self, batch, logs=None):
+        time.sleep(self.test)
+
+
+def small_vae():
+    vae = build_vae(latent_dim=2, hidden_units=(8,), seed=0)
+    vae.compile(optimizer="adam")
+    return vae
+
+
+def test_the_budget_stops_training_mid_epoch():
+    budget = TimeBudget(0.5)
+    history = small_vae().fit(IMAGES, batch_size=8, epochs=50, verbose=0,
+                              callbacks=[SlowBatches(0.1), budget])
+    # 8 batches per epoch at >= 0.1 s each, the clock starting after the first: the budget
+    # runs out after 6 batches of the first epoch (5 on a machine slow enough that the five
+    # steps themselves take 0.1 s).
+    assert len(history.history["loss"]) == 1
+    assert 0.5 <= budget.seconds < 1.0
+    assert budget.epochs_done in (5 / 8, 6 / 8)
+
+
+def test_validation_time_does_not_count(monkeypatch):
+    clock = iter([0.0, 0.1, 0.2, 0.2, 5.0, 5.1, 5.2])  # the times the callback reads, in order
+    monkeypatch.setattr(callbacks.time, "perf_counter", lambda: next(clock))
+    budget = TimeBudget(0.35)
+    budget.set_model(small_vae())
+    budget.set_params({"steps": 2})
+    budget.on_train_begin()
+    budget.on_train_batch_end(0)  # 0.0: the clock starts after the first batch
+    budget.on_train_batch_end(1)  # 0.1
+    budget.on_epoch_end(0)  # 0.2
+    budget.on_test_begin()  # 0.2: validation ...
+    budget.on_test_end()  # 5.0: ... takes 4.8 s, which do not count
+    budget.on_train_batch_end(0)  # 5.1: 0.3 s of training
+    assert budget.seconds == pytest.approx(0.3) and not budget.model.stop_training
+    budget.on_train_end()  # 5.2
+    assert budget.epoch_seconds == pytest.approx([0.2])
+    assert budget.seconds == pytest.approx(0.4) and budget.epochs_done == 1.5
+
+
+@pytest.mark.parametrize("seconds", [0, -1, float("nan"), float("inf"), "10", None])
+def test_a_bad_budget_is_named(seconds):
+    with pytest.raises(ValueError, match="seconds="):
+        TimeBudget(seconds)
+
+
+def test_numpy_seconds_are_valid():
+    assert TimeBudget(np.float32(2.5)).budget == 2.5

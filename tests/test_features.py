@@ -1,0 +1,41 @@
+import numpy as np
+import pytest
+
+from vaekit.features import knn_label_accuracy
+
+RNG = np.random.default_rng(0)
+
+
+def test_separated_codes_carry_the_label_and_noise_does_not():
+    labels = np.repeat(np.arange(10), 50)
+    centres = RNG.normal(0, 10, (10, 4))
+    codes = centres[labels] + RNG.normal(0, 0.1, (500, 4))
+    assert knn_label_accuracy(codes[::2], labels[::2], codes[1::2], labels[1::2]) == 1.0
+    noise = RNG.normal(size=(500, 4))
+    chance = knn_label_accuracy(noise[::2], labels[::2], noise[1::2], labels[1::2])
+    assert 0.0 <= chance < 0.25
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        ((np.zeros((5, 2)), np.zeros(4, int), np.zeros((3, 2)), np.zeros(3, int)), {},
+         "train_labels"),
+        ((np.zeros((5, 2)), np.zeros(5), np.zeros((3, 2)), np.zeros(3, int)), {},
+         "dtype float64"),
+        ((np.zeros((5, 2)), np.zeros(5, int), np.zeros((3, 3)), np.zeros(3, int)), {},
+         "3 columns|2 columns"),
+        ((np.zeros((5, 2)), np.zeros(5, int), np.zeros((3, 2)), np.zeros(3, int)), {"k": 6},
+         "k=6"),
+        ((np.full((5, 2), np.nan), np.zeros(5, int), np.zeros((3, 2)), np.zeros(3, int)), {},
+         "finite"),
+    ],
+)
+def test_bad_arguments_are_named(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        knn_label_accuracy(*args, **kwargs)
+
+
+def test_numpy_k_is_valid():
+    codes, labels = RNG.normal(size=(20, 2)), np.arange(20) % 2
+    assert 0 <= knn_label_accuracy(codes, labels, codes, labels, k=np.int64(3)) <= 1
