@@ -70,3 +70,14 @@ def test_a_bad_budget_is_named(seconds):
 
 def test_numpy_seconds_are_valid():
     assert TimeBudget(np.float32(2.5)).budget == 2.5
+
+
+def test_a_non_finite_loss_is_caught_and_a_missing_one_ignored():
+    from vaekit.callbacks import StopOnNonFiniteLoss
+
+    callback = StopOnNonFiniteLoss()
+    callback.set_model(small_vae())
+    with pytest.raises(FloatingPointError, match="loss became nan in epoch 3"):
+        callback.on_epoch_end(2, {"loss": np.float32("nan")})
+    for logs in (None, {}, {"loss": "not a number"}, {"loss": 1.5}):
+        callback.on_epoch_end(0, logs)  # nothing to stop

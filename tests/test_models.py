@@ -381,3 +381,4 @@ def test_predict_in_batches_slices_a_list_of_inputs_together():
     whole = [keras.ops.convert_to_numpy(part) for part in encoder([images, one_hot])]
     for mine, theirs in zip(batched, whole, strict=True):
         np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)
+

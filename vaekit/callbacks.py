@@ -20,11 +20,14 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
     """
 
     def on_epoch_end(self, epoch, logs=None):
-        loss = (logs or {}).get("loss")
-        if loss is not None and not math.isfinite(float(loss)):
+        try:
+            loss = float((logs or {})["loss"])
+        except (KeyError, TypeError, ValueError):
+            return  # no numeric loss to check
+        if not math.isfinite(loss):
             self.model.stop_training = True
             raise FloatingPointError(
-                f"The VAE's loss became {float(loss)} in epoch {epoch + 1}, so training "
+                f"The VAE's loss became {loss} in epoch {epoch + 1}, so training "
                 "stopped. Most likely causes: images outside [0, 1] (divide 0–255 images by "
                 "255), a learning rate too large for this model, or an extreme kl_weight."
             )
