@@ -39,3 +39,32 @@ def test_bad_arguments_are_named(args, kwargs, message):
 def test_numpy_k_is_valid():
     codes, labels = RNG.normal(size=(20, 2)), np.arange(20) % 2
     assert 0 <= knn_label_accuracy(codes, labels, codes, labels, k=np.int64(3)) <= 1
+
+
+def test_balanced_choice_gives_every_class_its_share():
+    from vaekit.features import balanced_choice
+
+    labels = np.repeat(np.arange(10), [50] * 9 + [5])
+    chosen = balanced_choice(labels, 30, seed=1)
+    assert len(set(chosen)) == 30 and np.all(np.bincount(labels[chosen], minlength=10) == 3)
+    assert not np.array_equal(chosen, balanced_choice(labels, 30, seed=2))
+    for bad in (9, 456, 2.5):
+        with pytest.raises(ValueError, match="num_labels"):
+            balanced_choice(labels, bad)
+
+
+def test_few_labels_suffice_for_separated_features_and_not_for_noise():
+    from vaekit.features import few_label_accuracy
+
+    labels = np.repeat(np.arange(10), 60)
+    centres = 10 * np.eye(10)  # ten well-separated classes in 10-D
+    features = centres[labels] + RNG.normal(0, 0.5, (600, 10))
+    train, test = slice(0, None, 2), slice(1, None, 2)
+    assert few_label_accuracy(features[train], labels[train], features[test], labels[test],
+                              num_labels=10) > 0.95
+    noise = RNG.normal(size=(600, 3))
+    assert few_label_accuracy(noise[train], labels[train], noise[test], labels[test],
+                              num_labels=100) < 0.3
+    with pytest.raises(ValueError, match="10 columns"):
+        few_label_accuracy(features[train], labels[train], features[test, :2], labels[test],
+                           num_labels=10)

@@ -191,14 +191,18 @@ def _limit(images, labels, max_examples, rng):
     """Keep a stratified random `max_examples` of `(images, labels)` (all when None)."""
     if max_examples is None or max_examples >= len(labels):
         return images, labels
-    order = rng.permutation(len(labels))
-    # Round-robin over classes keeps the class balance of the full set.
-    by_class = [order[labels[order] == c] for c in np.unique(labels)]
-    ranks = np.concatenate([np.arange(len(idx)) for idx in by_class])
-    members = np.concatenate(by_class)
-    chosen = members[np.argsort(ranks, kind="stable")[:max_examples]]
-    chosen.sort()
+    chosen = round_robin_indices(labels, max_examples, rng)
     return images[chosen], labels[chosen]
+
+
+def round_robin_indices(labels: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    """Sorted indices of `count` items taken in turn from each class, in a random order drawn
+    from `rng`, so each class gets `count // num_classes` items or one more, `(count,)`."""
+    order = rng.permutation(len(labels))
+    by_class = [order[labels[order] == c] for c in np.unique(labels)]
+    ranks = np.concatenate([np.arange(len(members)) for members in by_class])
+    members = np.concatenate(by_class)
+    return np.sort(members[np.argsort(ranks, kind="stable")[:count]])
 
 
 def _load_subset(test_fraction: float, seed: int) -> MNIST:

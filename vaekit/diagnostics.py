@@ -335,8 +335,10 @@ def _vae_images(vae, images) -> np.ndarray:
     return as_images(images, shape=shape, grey_levels=vae.reconstruction == "bernoulli")
 
 
-def heldout_elbo(vae: VAE, images, *, num_samples: int = 1, seed: int = 0, batch_size: int = 500):
-    """Held-out −ELBO per image in nats, split into reconstruction and KL (β = 1).
+def negative_elbo_per_image(
+    vae: VAE, images, *, num_samples: int = 1, seed: int = 0, batch_size: int = 500
+) -> dict:
+    """The −ELBO of each image in nats, split into reconstruction and KL (β = 1).
 
     The reconstruction term is averaged over `num_samples` draws of z per image; the KL term is
     in closed form.
@@ -346,21 +348,34 @@ def heldout_elbo(vae: VAE, images, *, num_samples: int = 1, seed: int = 0, batch
         images: `(n, *image_shape)`.
 
     Returns:
-        dict with `negative_elbo`, `reconstruction` and `kl`, each a mean over images.
+        dict with `negative_elbo`, `reconstruction` and `kl`, each `(n,)`.
     """
     images = _vae_images(vae, images)
     check_positive_int("num_samples", num_samples)
     z_mean, z_log_var = predict_in_batches(vae.encoder, images, batch_size)
     rng = np.random.default_rng(check_seed("seed", seed))
     reconstruction_loss = RECONSTRUCTION_LOSSES[vae.reconstruction]
-    total = 0.0
+    total = np.zeros(len(images))
     for _ in range(num_samples):
         z = z_mean + np.exp(0.5 * z_log_var) * rng.standard_normal(z_mean.shape)
         decoded = predict_in_batches(vae.decoder, z.astype(np.float32), batch_size)
-        total += ops.convert_to_numpy(reconstruction_loss(images, decoded)).mean()
-    reconstruction = float(total / num_samples)
-    kl = float(ops.convert_to_numpy(gaussian_kl(z_mean, z_log_var)).mean())
+        total += ops.convert_to_numpy(reconstruction_loss(images, decoded))
+    reconstruction = total / num_samples
+    kl = ops.convert_to_numpy(gaussian_kl(z_mean, z_log_var)).astype(np.float64)
     return {"negative_elbo": reconstruction + kl, "reconstruction": reconstruction, "kl": kl}
+
+
+def heldout_elbo(vae: VAE, images, *, num_samples: int = 1, seed: int = 0, batch_size: int = 500):
+    """Held-out −ELBO in nats per image, split into reconstruction and KL (β = 1): the means
+    over images of `negative_elbo_per_image`.
+
+    Returns:
+        dict with `negative_elbo`, `reconstruction` and `kl`, each a mean over images.
+    """
+    per_image = negative_elbo_per_image(
+        vae, images, num_samples=num_samples, seed=seed, batch_size=batch_size
+    )
+    return {key: float(values.mean()) for key, values in per_image.items()}
 
 
 def kl_per_dimension(vae: VAE, images, *, batch_size: int = 500) -> np.ndarray:
@@ -379,7 +394,19 @@ DECODES_PER_BATCH = 8_192
 def importance_weighted_log_likelihood(
     vae: VAE, images, *, num_samples: int = 100, seed: int = 0, batch_size: int | None = None
 ) -> float:
-    """Importance-weighted estimate of the mean log p(x) in nats (Burda et al., 2016).
+    """The mean over images of `log_likelihood_per_image`, in nats (negative; −log p(x) is
+    its negation)."""
+    return float(
+        log_likelihood_per_image(
+            vae, images, num_samples=num_samples, seed=seed, batch_size=batch_size
+        ).mean()
+    )
+
+
+def log_likelihood_per_image(
+    vae: VAE, images, *, num_samples: int = 100, seed: int = 0, batch_size: int | None = None
+) -> np.ndarray:
+    """Importance-weighted estimate of each image's log p(x) in nats (Burda et al., 2016).
 
     `log p(x) ≈ logsumexp_k [log p(x|z_k) + log p(z_k) − log q(z_k|x)] − log K` with
     `z_k ~ q(z|x)`, k = 1..K. A lower bound that tightens as K grows; K = 1 gives the ELBO.
@@ -393,7 +420,7 @@ def importance_weighted_log_likelihood(
             images at a time, so memory stays bounded for any K.
 
     Returns:
-        The mean over images of the log-likelihood estimate (negative; −log p(x) is its negation).
+        The log-likelihood estimate of each image, `(n,)`.
     """
     images = _vae_images(vae, images)
     num_samples = check_positive_int("num_samples", num_samples)
@@ -419,4 +446,4 @@ def importance_weighted_log_likelihood(
         estimates.append(
             peak + np.log(np.exp(log_weights - peak).mean(axis=0))
         )
-    return float(np.concatenate(estimates).mean())
+    return np.concatenate(estimates)
