@@ -21,6 +21,16 @@ import time
 from pathlib import Path
 
 TIMEOUT_SECONDS = 1800
+KERNEL_NAME = "python3"
+
+
+def lab_kernelspec() -> dict:
+    """The `kernelspec` metadata JupyterLab writes when it saves a notebook run on our kernel,
+    so that opening and saving a lesson leaves it unchanged in git."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    return {"display_name": spec.display_name, "language": spec.language, "name": KERNEL_NAME}
 
 
 def execute(path: Path, write: bool) -> None:
@@ -32,7 +42,7 @@ def execute(path: Path, write: bool) -> None:
     client = NotebookClient(
         notebook,
         timeout=TIMEOUT_SECONDS,
-        kernel_name="python3",
+        kernel_name=KERNEL_NAME,
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
     )
@@ -40,6 +50,7 @@ def execute(path: Path, write: bool) -> None:
     for cell in notebook.cells:
         cell.get("metadata", {}).pop("execution", None)
     notebook.metadata.pop("widgets", None)
+    notebook.metadata["kernelspec"] = lab_kernelspec()
     if write:
         nbformat.write(notebook, path)
 
