@@ -59,12 +59,9 @@ class DynamicBinarization(keras.utils.PyDataset):
     def __init__(self, images, *, labels=None, batch_size: int = 128, seed: int = 0, **kwargs):
         super().__init__(**kwargs)
         self.images = as_images(images)
-        self.labels = None if labels is None else as_labels(labels, len(self.images))
-        if self.labels is not None and not np.issubdtype(self.labels.dtype, np.integer):
-            raise ValueError(
-                f"`labels` must be integer class indices. Received: labels of dtype "
-                f"{self.labels.dtype}"
-            )
+        self.labels = (
+            None if labels is None else as_labels(labels, len(self.images), integer=True)
+        )
         self.batch_size = check_positive_int("batch_size", batch_size)
         self.seed = check_seed("seed", seed)
         self.epoch = 0

@@ -157,8 +157,9 @@ def as_posterior(z_mean, z_log_var) -> tuple[np.ndarray, np.ndarray]:
     return z_mean, check_log_variance(z_log_var, "z_log_var")
 
 
-def as_labels(labels, num_items: int, name: str = "labels") -> np.ndarray:
-    """Check and return `labels` as an array `(num_items,)`, one label per item, not NaN."""
+def as_labels(labels, num_items: int, name: str = "labels", *, integer: bool = False):
+    """Check and return `labels` as an array `(num_items,)`, one label per item, not NaN;
+    with `integer`, integer class indices only."""
     labels = np.asarray(labels)
     if labels.shape != (num_items,):
         raise ValueError(
@@ -167,6 +168,10 @@ def as_labels(labels, num_items: int, name: str = "labels") -> np.ndarray:
         )
     if labels.dtype.kind in "fc":
         as_real_array(labels, name, finite=True)
+    if integer and not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"`{name}` must be integer class indices. Received: {name} of dtype {labels.dtype}"
+        )
     return labels
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from keras import ops
 
 from vaekit.checks import check_positive_int, check_seed
-from vaekit.models import VAE, build_decoder, build_encoder
+from vaekit.models import VAE, variational_halves
 
 
 def check_labels(labels, num_classes: int, name: str = "labels") -> np.ndarray:
@@ -147,11 +147,7 @@ def build_conditional_vae(
     seed: int | None = None,
 ) -> ConditionalVAE:
     """A symmetric `ConditionalVAE` with a sigmoid decoder and the Bernoulli loss."""
-    encoder = build_encoder(
-        image_shape, latent_dim, kind=kind, hidden_units=hidden_units, filters=filters,
-        variational=True, num_classes=num_classes,
-    )
-    decoder = build_decoder(
+    encoder, decoder = variational_halves(
         image_shape, latent_dim, kind=kind, hidden_units=hidden_units, filters=filters,
         num_classes=num_classes,
     )

@@ -14,18 +14,24 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import StandardScaler
 
-from vaekit.checks import as_codes, check_positive_int, check_seed
+from vaekit.checks import as_codes, as_labels, check_positive_int, check_seed
 from vaekit.data import round_robin_indices
 
 
-def _labels_for(codes: np.ndarray, labels, name: str) -> np.ndarray:
-    labels = np.asarray(labels)
-    if labels.shape != (len(codes),) or not np.issubdtype(labels.dtype, np.integer):
+def _checked_split(train, train_labels, test, test_labels, names: tuple[str, str]):
+    """Check a train/test split of features `(n, d)` with integer labels `(n,)`; `names` are
+    the two feature arguments' names. Returns the four as arrays."""
+    train_name, test_name = names
+    train = as_codes(train, train_name)
+    test = as_codes(test, test_name, min_rows=1)
+    if test.shape[1] != train.shape[1]:
         raise ValueError(
-            f"`{name}` must be integer labels of shape ({len(codes)},), one per code. "
-            f"Received: {name}.shape={labels.shape}, dtype {labels.dtype}"
+            f"`{test_name}` must have {train.shape[1]} columns like `{train_name}`. "
+            f"Received: {test_name}.shape={test.shape}"
         )
-    return labels
+    train_labels = as_labels(train_labels, len(train), "train_labels", integer=True)
+    test_labels = as_labels(test_labels, len(test), "test_labels", integer=True)
+    return train, train_labels, test, test_labels
 
 
 def knn_label_accuracy(train_codes, train_labels, test_codes, test_labels, *, k: int = 10):
@@ -41,15 +47,9 @@ def knn_label_accuracy(train_codes, train_labels, test_codes, test_labels, *, k:
     Returns:
         The share of test codes whose label the classifier gets right, in [0, 1].
     """
-    train_codes = as_codes(train_codes, "train_codes")
-    test_codes = as_codes(test_codes, "test_codes", min_rows=1)
-    if test_codes.shape[1] != train_codes.shape[1]:
-        raise ValueError(
-            f"`test_codes` must have {train_codes.shape[1]} columns like `train_codes`. "
-            f"Received: test_codes.shape={test_codes.shape}"
-        )
-    train_labels = _labels_for(train_codes, train_labels, "train_labels")
-    test_labels = _labels_for(test_codes, test_labels, "test_labels")
+    train_codes, train_labels, test_codes, test_labels = _checked_split(
+        train_codes, train_labels, test_codes, test_labels, ("train_codes", "test_codes")
+    )
     k = check_positive_int("k", k)
     if k > len(train_codes):
         raise ValueError(
@@ -93,15 +93,10 @@ def few_label_accuracy(train_features, train_labels, test_features, test_labels,
     Returns:
         The share of test items classified correctly.
     """
-    train_features = as_codes(train_features, "train_features")
-    test_features = as_codes(test_features, "test_features", min_rows=1)
-    if test_features.shape[1] != train_features.shape[1]:
-        raise ValueError(
-            f"`test_features` must have {train_features.shape[1]} columns like "
-            f"`train_features`. Received: test_features.shape={test_features.shape}"
-        )
-    train_labels = _labels_for(train_features, train_labels, "train_labels")
-    test_labels = _labels_for(test_features, test_labels, "test_labels")
+    train_features, train_labels, test_features, test_labels = _checked_split(
+        train_features, train_labels, test_features, test_labels,
+        ("train_features", "test_features"),
+    )
     chosen = balanced_choice(train_labels, num_labels, seed=seed)
     scaler = StandardScaler().fit(train_features)
     classifier = LogisticRegression(max_iter=2_000)

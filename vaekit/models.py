@@ -511,14 +511,25 @@ def build_vae(
     seed: int | None = None,
 ) -> VAE:
     """A symmetric `VAE` with a sigmoid decoder and the Bernoulli reconstruction loss."""
-    encoder = build_encoder(
-        image_shape, latent_dim, kind=kind, hidden_units=hidden_units, filters=filters,
-        variational=True,
-    )
-    decoder = build_decoder(
+    encoder, decoder = variational_halves(
         image_shape, latent_dim, kind=kind, hidden_units=hidden_units, filters=filters
     )
     return VAE(encoder, decoder, kl_weight=kl_weight, seed=seed, name="vae")
+
+
+def variational_halves(image_shape, latent_dim, *, kind, hidden_units, filters,
+                       num_classes=None) -> tuple[keras.Model, keras.Model]:
+    """A variational encoder and its mirrored sigmoid decoder (conditional with
+    `num_classes`), as `build_vae` and `build_conditional_vae` use them."""
+    encoder = build_encoder(
+        image_shape, latent_dim, kind=kind, hidden_units=hidden_units, filters=filters,
+        variational=True, num_classes=num_classes,
+    )
+    decoder = build_decoder(
+        image_shape, latent_dim, kind=kind, hidden_units=hidden_units, filters=filters,
+        num_classes=num_classes,
+    )
+    return encoder, decoder
 
 
 def predict_in_batches(model: keras.Model, inputs, batch_size: int = 1024):
