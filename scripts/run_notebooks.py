@@ -4,6 +4,7 @@
     python scripts/run_notebooks.py --fast --no-write notebooks/*.ipynb
     python scripts/run_notebooks.py --fast --no-write --seed 1 notebooks/*.ipynb  # another seed
 
+Claims are strict (``VAEKIT_STRICT_CLAIMS=1``): a claim that does not hold stops the run.
 Each notebook runs in its own child process, so the reported peak memory (the kernel's
 maximum resident set size) belongs to that notebook alone. Volatile metadata (execution
 timestamps) is stripped; execution counts are kept.
@@ -57,7 +58,8 @@ def execute(path: Path, write: bool) -> None:
 
 def measure(path: Path, fast: bool, write: bool, seed: int = 0) -> dict:
     """Execute `path` in a child process; return wall time (s) and the kernel's peak RSS (MB)."""
-    env = dict(os.environ, VAEKIT_FAST="1" if fast else "0", VAEKIT_SEED=str(seed))
+    env = dict(os.environ, VAEKIT_FAST="1" if fast else "0", VAEKIT_SEED=str(seed),
+               VAEKIT_STRICT_CLAIMS="1")
     command = [sys.executable, __file__, "--child", str(path)] + ([] if write else ["--no-write"])
     start = time.perf_counter()
     child = subprocess.run(command, env=env, capture_output=True, text=True)

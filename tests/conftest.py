@@ -1,8 +1,10 @@
-"""Shared test set-up: quiet TensorFlow, seeded Keras, offline data only."""
+"""Shared test set-up: quiet TensorFlow, seeded Keras, offline data only, strict claims."""
 
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The lessons run by nbval inherit this: a claim that does not hold fails the test run.
+os.environ.setdefault("VAEKIT_STRICT_CLAIMS", "1")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

@@ -249,3 +249,21 @@ def test_checksums_in_upper_case_hex_are_the_same(tmp_path):
     assert read_verified_npz(str(path), digest)["x_train"].shape == (3, 28, 28)
     copy = download_verified(path.as_uri(), str(tmp_path / "copy.npz"), digest)
     assert copy.read_bytes() == path.read_bytes()
+
+
+def test_fallback_can_be_said_in_the_description_instead_of_a_warning(tmp_path, offline):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = load_mnist(data_dir=tmp_path, warn_on_fallback=False)
+    assert m.source == "subset"
+    assert "cannot reach" in m.fallback_reason
+    assert "full MNIST is not available (cannot reach" in m.description
+    assert m.description.endswith("1,000 test images")
+    assert load_mnist("subset").fallback_reason is None
+
+
+def test_warn_on_fallback_must_be_a_bool(tmp_path):
+    with pytest.raises(TypeError, match="warn_on_fallback.*'no'"):
+        load_mnist("subset", warn_on_fallback="no")

@@ -1,3 +1,5 @@
+
+import numpy as np
 import pytest
 
 from vaekit.runtime import FAST_MODE_VARIABLE, choose, is_fast_mode, lesson_seed
@@ -53,3 +55,96 @@ def test_has_accelerator_asks_the_backend(monkeypatch, devices, expected):
 
     monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind: devices.get(kind, []))
     assert has_accelerator() is expected
+
+
+def test_a_claim_that_holds_shows_nothing(monkeypatch, capsys):
+    from vaekit.runtime import claim
+
+    for strict in ("0", "1"):
+        monkeypatch.setenv("VAEKIT_STRICT_CLAIMS", strict)
+        assert claim(np.float32(2.0) > 1.0, "two beats one", likely_cause="none") is True
+    assert capsys.readouterr().out == ""
+
+
+def test_learner_mode_prints_one_line_and_goes_on(monkeypatch, capsys):
+    from vaekit.runtime import claim
+
+    monkeypatch.setenv("VAEKIT_STRICT_CLAIMS", "0")
+    held = claim(np.float64(0.41) > 0.5, "the VAE should beat PCA.",
+                 likely_cause="EPOCHS was lowered", vae=np.float64(0.41234), pca=0.5,
+                 images=np.int64(4000))
+    assert held is False
+    assert capsys.readouterr().out == (
+        "Claim not met: the VAE should beat PCA. Measured: vae = 0.4123, pca = 0.5, "
+        "images = 4,000. Likely cause: EPOCHS was lowered.\n"
+    )
+
+
+def test_strict_mode_raises_with_the_same_line(monkeypatch):
+    from vaekit.runtime import ClaimNotMet, claim
+
+    monkeypatch.setenv("VAEKIT_STRICT_CLAIMS", "yes")
+    with pytest.raises(AssertionError, match=r"Claim not met: a > b\. Measured: a = 1"):
+        claim(1 > 2, "a > b", likely_cause="a changed", a=1, b=2)
+    assert issubclass(ClaimNotMet, AssertionError)
+
+
+@pytest.mark.parametrize("condition", [np.array([True, False]), "yes", 1, None])
+def test_a_claim_needs_a_bool(condition):
+    from vaekit.runtime import claim
+
+    with pytest.raises(TypeError, match="`condition` must be a bool"):
+        claim(condition, "x", likely_cause="y")
+
+
+@pytest.mark.parametrize("name", ["message", "likely_cause"])
+def test_a_claim_needs_its_words(name):
+    from vaekit.runtime import claim
+
+    words = {"message": "m", "likely_cause": "c", name: " "}
+    with pytest.raises(ValueError, match=f"`{name}` must be a non-empty string"):
+        claim(True, words["message"], likely_cause=words["likely_cause"])
+
+
+def test_bad_strict_value_names_the_variable(monkeypatch):
+    from vaekit.runtime import claim
+
+    monkeypatch.setenv("VAEKIT_STRICT_CLAIMS", "sometimes")
+    with pytest.raises(ValueError, match="VAEKIT_STRICT_CLAIMS.*sometimes"):
+        claim(False, "x", likely_cause="y")
+
+
+def _run_notebook_with_a_failed_claim(monkeypatch, strict: str):
+    """Execute a two-cell notebook whose first cell's claim fails, in a fresh kernel."""
+    monkeypatch.setenv("VAEKIT_STRICT_CLAIMS", strict)  # the kernel inherits it
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(
+            "from vaekit.runtime import claim\n"
+            "claim(0.2 > 0.5, 'accuracy should pass 0.5', likely_cause='EPOCHS', accuracy=0.2)"
+            "\nprint('first cell done')"
+        ),
+        nbformat.v4.new_code_cell("print('second cell ran')"),
+    ])
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    return notebook
+
+
+def test_in_jupyter_learner_mode_shows_a_styled_line_and_runs_on(monkeypatch):
+    notebook = _run_notebook_with_a_failed_claim(monkeypatch, "0")
+    outputs = notebook.cells[0].outputs
+    shown = [o for o in outputs if o.output_type == "display_data"]
+    assert len(shown) == 1
+    assert shown[0].data["text/plain"].startswith("Claim not met: accuracy should pass 0.5.")
+    assert "accuracy = 0.2" in shown[0].data["text/html"]
+    assert outputs[-1].text == "first cell done\n"
+    assert notebook.cells[1].outputs[0].text == "second cell ran\n"
+
+
+def test_in_jupyter_strict_mode_stops_the_notebook(monkeypatch):
+    from nbclient.exceptions import CellExecutionError
+
+    with pytest.raises(CellExecutionError, match="ClaimNotMet.*accuracy should pass 0.5"):
+        _run_notebook_with_a_failed_claim(monkeypatch, "1")

