@@ -1,10 +1,11 @@
-# make lab | make test | make lessons | make bench — each creates .venv on first use.
+# make lab | make test | make lessons | make bench | make student | make browser-test
+# — each creates .venv on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: lab test lessons bench
+.PHONY: lab test lessons bench student browser-test
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +29,9 @@ lessons: $(INSTALLED)  ## re-execute every notebook in full mode and refresh its
 
 bench: $(INSTALLED)  ## run the benchmarks and write benchmarks/RESULTS.md
 	$(BIN)/python -m benchmarks.run_all
+
+student: $(INSTALLED)  ## the lessons without exercise solutions, in build/student/ (not committed)
+	$(BIN)/python scripts/student_edition.py --out build/student
+
+browser-test: $(INSTALLED)  ## lesson 3 in JupyterLab in headless Chromium: Run All, then the explorer
+	scripts/browser_test.sh

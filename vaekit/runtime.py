@@ -91,7 +91,7 @@ def strict_claims() -> bool:
     return _flag(STRICT_CLAIMS_VARIABLE)
 
 
-def claim(condition, message: str, *, likely_cause: str, **numbers) -> bool:
+def claim(condition, message: str, *, likely_cause: str, **numbers) -> None:
     """Check one of a lesson's claims about its measured numbers.
 
     When `condition` holds, nothing is shown. When it does not, strict mode raises
@@ -104,8 +104,7 @@ def claim(condition, message: str, *, likely_cause: str, **numbers) -> bool:
         likely_cause: the setting that most likely changed the outcome.
         **numbers: the measured values to show, e.g. `vae=0.71, pca=0.52`.
 
-    Returns:
-        Whether the claim held.
+    Returns nothing, so that a claim ending a cell adds no output.
     """
     if not isinstance(condition, (bool, np.bool_)):
         raise TypeError(
@@ -116,17 +115,18 @@ def claim(condition, message: str, *, likely_cause: str, **numbers) -> bool:
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"`{name}` must be a non-empty string. Received: {name}={value!r}")
     if condition:
-        return True
+        return
     line = claim_line(message, likely_cause, numbers)
     if strict_claims():
         raise ClaimNotMet(line)
     _show(line)
-    return False
 
 
 def claim_line(message: str, likely_cause: str, numbers: dict) -> str:
     """The one line shown for a claim that did not hold."""
     measured = ", ".join(f"{name} = {_format(value)}" for name, value in numbers.items())
+    if message[:2].istitle():  # "The VAE …" reads "Claim not met: the VAE …"; "PCA …" stays
+        message = message[0].lower() + message[1:]
     parts = [f"Claim not met: {message.rstrip('.')}."]
     if measured:
         parts.append(f"Measured: {measured}.")
