@@ -3,6 +3,7 @@
     python scripts/run_notebooks.py notebooks/*.ipynb          # full mode, refresh outputs
     python scripts/run_notebooks.py --fast --no-write notebooks/*.ipynb
     python scripts/run_notebooks.py --fast --no-write --seed 1 notebooks/*.ipynb  # another seed
+    python scripts/run_notebooks.py --no-write --sections notebooks/03_*.ipynb  # time per section
 
 Claims are strict (``VAEKIT_STRICT_CLAIMS=1``): a claim that does not hold stops the run.
 Each notebook runs in its own child process, so the reported peak memory (the kernel's
@@ -34,8 +35,9 @@ def lab_kernelspec() -> dict:
     return {"display_name": spec.display_name, "language": spec.language, "name": KERNEL_NAME}
 
 
-def execute(path: Path, write: bool) -> None:
-    """Run one notebook in a fresh kernel (in this process) and optionally save it."""
+def execute(path: Path, write: bool) -> dict:
+    """Run one notebook in a fresh kernel (in this process), optionally save it, and return
+    the seconds its cells took under each `## ` heading."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -45,15 +47,33 @@ def execute(path: Path, write: bool) -> None:
         timeout=TIMEOUT_SECONDS,
         kernel_name=KERNEL_NAME,
         resources={"metadata": {"path": str(path.parent)}},
-        record_timing=False,
+        record_timing=True,
     )
     client.execute()
+    sections = seconds_per_section(notebook)
     for cell in notebook.cells:
         cell.get("metadata", {}).pop("execution", None)
     notebook.metadata.pop("widgets", None)
     notebook.metadata["kernelspec"] = lab_kernelspec()
     if write:
         nbformat.write(notebook, path)
+    return sections
+
+
+def seconds_per_section(notebook) -> dict:
+    """Seconds of cell execution under each `## ` heading ("(top)" before the first one)."""
+    from datetime import datetime
+
+    sections, heading = {}, "(top)"
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            heading = cell.source.splitlines()[0][3:].strip()
+        timing = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in timing and "shell.execute_reply" in timing:
+            start, end = (datetime.fromisoformat(timing[key].replace("Z", "+00:00"))
+                          for key in ("iopub.execute_input", "shell.execute_reply"))
+            sections[heading] = sections.get(heading, 0.0) + (end - start).total_seconds()
+    return sections
 
 
 def measure(path: Path, fast: bool, write: bool, seed: int = 0) -> dict:
@@ -76,18 +96,23 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true", help="set VAEKIT_FAST=1")
     parser.add_argument("--no-write", action="store_true", help="do not save outputs")
     parser.add_argument("--seed", type=int, default=0, help="set VAEKIT_SEED (default 0)")
+    parser.add_argument("--sections", action="store_true",
+                        help="also print the seconds spent under each ## heading")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        execute(args.notebooks[0], write=not args.no_write)
+        sections = execute(args.notebooks[0], write=not args.no_write)
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        print(json.dumps({"peak_rss_mb": peak_kb / 1024}))
+        print(json.dumps({"peak_rss_mb": peak_kb / 1024, "sections": sections}))
         return
     for path in args.notebooks:
         result = measure(path, fast=args.fast, write=not args.no_write, seed=args.seed)
         print(f"{result['notebook']} [{result['mode']}, seed {args.seed}]: "
               f"{result['seconds']:.0f} s, "
               f"peak RSS {result['peak_rss_mb']:.0f} MB", flush=True)
+        if args.sections:
+            for heading, seconds in result["sections"].items():
+                print(f"    {seconds:6.1f} s  {heading}")
 
 
 if __name__ == "__main__":

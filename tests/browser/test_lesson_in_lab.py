@@ -3,8 +3,9 @@
 The README's `make lab` command (`jupyter lab [--allow-root] notebooks/`) is started headless
 (`--no-browser`, a free port, a random token) on a temporary copy of the notebooks folder, so
 JupyterLab's autosave never touches the lessons in the checkout. A headless Chromium, driven by
-Selenium through the system's chromedriver, opens `03_variational_autoencoder.ipynb`, picks
-Run > Run All Cells, waits for every cell to execute, and checks:
+Selenium through the system's chromedriver, opens `03_variational_autoencoder.ipynb`,
+saves it unchanged (Ctrl+S writes back the committed bytes), picks Run > Run All Cells, waits
+for every cell to execute, and checks:
 
 - no cell shows an error (a Traceback or an `...Error:` line); every block a cell writes to
   stderr is reported as a warning, even when it is not an error;
@@ -100,6 +101,7 @@ if _reason:
 from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
@@ -520,6 +522,20 @@ def test_lesson_3_runs_in_jupyterlab_and_its_explorer_responds(lab, browser, art
         )
         report["opened_s"] = round(time.monotonic() - started, 1)
 
+        # Opening the lesson and saving it (Ctrl+S) must write back the very bytes committed,
+        # so that an instructor's `git status` stays clean.
+        copy = lab.notebooks / LESSON
+        committed, unsaved = copy.read_bytes(), copy.stat().st_mtime_ns
+        browser.find_element(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell").click()
+        ActionChains(browser).key_down(Keys.CONTROL).send_keys("s").key_up(Keys.CONTROL).perform()
+        _wait("the lesson to be saved", lambda: copy.stat().st_mtime_ns != unsaved, 60,
+              browser, artifacts)
+        time.sleep(1)  # let the write finish
+        assert copy.read_bytes() == committed, (
+            f"opening and saving {LESSON} in JupyterLab changed the file: "
+            "commit what JupyterLab writes (see tests/test_notebook_files.py)"
+        )
+
         # Run > Run All Cells, as a learner picks it.
         run_menu = next(
             item
@@ -579,6 +595,12 @@ def test_lesson_3_runs_in_jupyterlab_and_its_explorer_responds(lab, browser, art
         )
         time.sleep(1)
         _screenshot(browser, artifacts, "lesson3_top_after_run_all.png")
+        setup = browser.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")[0]
+        browser.execute_script(  # the Setup cell's output: where TensorFlow's log lines were
+            "arguments[0].querySelector('.jp-Cell-outputWrapper')"
+            ".scrollIntoView({block: 'center'});", setup)
+        time.sleep(1)
+        _screenshot(browser, artifacts, "lesson3_setup_cell_after_run_all.png")
 
         assert not errors, "cells show errors after Run All:\n" + "\n\n".join(
             f"cell {e['cell']}:\n{e['text']}" for e in errors
