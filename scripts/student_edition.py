@@ -33,9 +33,8 @@ ANSWER_TAG = "answer"
 ANSWER_PROMPT = "*Your answer:*"
 
 DETAILS_TAG = re.compile(r"<(/?)details\b[^>]*>", re.IGNORECASE)
-# "<summary>Solution", also "<summary><b>Solution 2</b>"; matched right after "<details>".
-SOLUTION_SUMMARY = re.compile(r"\s*<summary[^>]*>\s*(?:<[^>]+>\s*)*solution", re.IGNORECASE)
-ANY_SOLUTION_SUMMARY = re.compile(r"<summary[^>]*>\s*(?:<[^>]+>\s*)*solution", re.IGNORECASE)
+# "<summary>Solution", also "<summary><b>Solution 2</b>".
+SOLUTION_SUMMARY = re.compile(r"<summary[^>]*>\s*(?:<[^>]+>\s*)*solution", re.IGNORECASE)
 
 
 class StudentEditionError(ValueError):
@@ -61,7 +60,7 @@ def solution_spans(text: str, where: str) -> list[tuple[int, int]]:
                 f"{where}: `</details>` at line {_line_of(text, tag.start())} closes no "
                 "<details> block; remove it or add the missing `<details>`.")
         depth -= 1
-        if depth == 0 and SOLUTION_SUMMARY.match(text, opened_at):
+        if depth == 0 and SOLUTION_SUMMARY.match(text[opened_at:tag.start()].lstrip()):
             spans.append((start, tag.end()))
     if depth:
         raise StudentEditionError(
@@ -140,7 +139,7 @@ def student_notebook(notebook, name: str):
                 cells += answer_cells(cell, 1, prompt=True)
             continue
         pieces = split_markdown(cell, where) if cell.cell_type == "markdown" else [cell]
-        if any(ANY_SOLUTION_SUMMARY.search(piece.source) for piece in pieces):
+        if any(SOLUTION_SUMMARY.search(piece.source) for piece in pieces):
             raise StudentEditionError(
                 f"{where}: a solution summary is left that cannot be removed; put each "
                 "solution in its own top-level <details><summary>Solution</summary> block, "
