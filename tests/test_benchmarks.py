@@ -15,6 +15,10 @@ from benchmarks.baselines import build_keras_io_vae, build_minimal_vae  # noqa: 
 from benchmarks.common import train_step_flops  # noqa: E402
 from vaekit.models import build_vae  # noqa: E402
 
+# The baselines include a hand-written VAE with a tf.GradientTape train step; the benchmarks
+# measure the default backend.
+pytestmark = pytest.mark.tensorflow_only
+
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):

@@ -16,6 +16,10 @@ from vaekit.data import (
     read_verified_npz,
 )
 
+# Reading, checking and splitting MNIST files is NumPy and file work: run once, on the
+# default backend.
+pytestmark = pytest.mark.backend_independent
+
 
 def test_subset_is_real_mnist_split_stratified(mnist_subset):
     m = mnist_subset

@@ -20,6 +20,9 @@ from vaekit.data import (
     load_mnist,
 )
 
+# Downloads and caches are file and network work: run once, on the default backend.
+pytestmark = pytest.mark.backend_independent
+
 HTML_PAGE = b"<html><body>Please log in to the hotel Wi-Fi.</body></html>"
 
 

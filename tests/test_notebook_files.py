@@ -6,6 +6,9 @@ import nbformat
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
+# These read the committed notebook files: run once, on the default backend.
+pytestmark = pytest.mark.backend_independent
+
 LESSONS = sorted((Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 

@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+# These read the project's packaging files: run once, on the default backend.
+pytestmark = pytest.mark.backend_independent
+
 tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,6 +2,10 @@ import importlib.util
 from pathlib import Path
 
 import nbformat
+import pytest
+
+# The runner's bookkeeping is file work: run once, on the default backend.
+pytestmark = pytest.mark.backend_independent
 
 SCRIPT = Path(__file__).parent.parent / "scripts" / "run_notebooks.py"
 

@@ -42,19 +42,47 @@ def test_lesson_seed_needs_ascii_digits(monkeypatch, value):
         lesson_seed()
 
 
+@pytest.mark.tensorflow_only  # the fake devices are TensorFlow's
 @pytest.mark.parametrize("devices, expected", [({}, False), ({"GPU": ["gpu:0"]}, True),
                                                ({"TPU": ["tpu:0"]}, True)])
 def test_has_accelerator_asks_the_backend(monkeypatch, devices, expected):
-    import keras
+    import tensorflow as tf
 
     from vaekit.runtime import has_accelerator
 
-    if keras.config.backend() != "tensorflow":
-        pytest.skip("the fake devices are TensorFlow's")
-    import tensorflow as tf
-
     monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind: devices.get(kind, []))
     assert has_accelerator() is expected
+
+
+def test_steps_per_execution_is_accepted_by_this_backend():
+    import keras
+
+    from vaekit.runtime import steps_per_execution
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", steps_per_execution=steps_per_execution(4))
+    history = model.fit(np.ones((20, 3)), np.zeros((20, 1)), batch_size=2, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    expected = 1 if keras.config.backend() == "torch" else 4
+    assert steps_per_execution(np.int64(4)) == expected
+
+
+@pytest.mark.parametrize("backend, expected", [("tensorflow", 32), ("jax", 32), ("torch", 1)])
+def test_steps_per_execution_is_one_on_torch(monkeypatch, backend, expected):
+    import keras
+
+    from vaekit.runtime import steps_per_execution
+
+    monkeypatch.setattr(keras.config, "backend", lambda: backend)
+    assert steps_per_execution(32) == expected
+
+
+@pytest.mark.parametrize("value", [0, -2, 2.5, True, "8"])
+def test_steps_per_execution_refuses_a_non_positive_integer(value):
+    from vaekit.runtime import steps_per_execution
+
+    with pytest.raises(ValueError, match=f"requested={value!r}"):
+        steps_per_execution(value)
 
 
 def test_a_claim_that_holds_shows_nothing(monkeypatch, capsys):
@@ -131,6 +159,7 @@ def _run_notebook_with_a_failed_claim(monkeypatch, strict: str):
     return notebook
 
 
+@pytest.mark.backend_independent  # how Jupyter shows a claim
 def test_in_jupyter_learner_mode_shows_a_styled_line_and_runs_on(monkeypatch):
     notebook = _run_notebook_with_a_failed_claim(monkeypatch, "0")
     outputs = notebook.cells[0].outputs
@@ -143,6 +172,7 @@ def test_in_jupyter_learner_mode_shows_a_styled_line_and_runs_on(monkeypatch):
     assert notebook.cells[2].outputs == []  # a claim that holds, ending a cell, adds nothing
 
 
+@pytest.mark.backend_independent  # how Jupyter shows a claim
 def test_in_jupyter_strict_mode_stops_the_notebook(monkeypatch):
     from nbclient.exceptions import CellExecutionError
 

@@ -9,6 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+# Building the student edition is notebook-file work: run once, on the default backend.
+pytestmark = pytest.mark.backend_independent
+
 ROOT = Path(__file__).parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # The cheapest lesson in fast mode (about 50-60 s on 2 CPU cores), executed as a student would.

@@ -5,11 +5,14 @@ absl::InitializeLog() is called are written to STDERR", "oneDNN custom operation
 ...), before its logging reads ``TF_CPP_MIN_LOG_LEVEL``. In Jupyter they appear as a pink
 stderr block under a lesson's first cell. `import_keras` captures the process's standard error
 while Keras (and its backend) is imported, drops the lines below the level asked for, and
-writes the rest back: errors still show.
+writes the rest back: errors still show. On the JAX and PyTorch backends it imports an
+installed TensorFlow there too, because Keras imports it anyway (`keras.utils.set_random_seed`
+seeds TensorFlow whenever it is installed), later and without the filter.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import sys
@@ -28,15 +31,14 @@ def import_keras() -> None:
         return
     min_level = _min_level()
     if min_level == 0:
-        import keras  # noqa: F401
-
+        _import_keras_and_tensorflow()
         return
     with tempfile.TemporaryFile(mode="w+b") as captured:
         sys.stderr.flush()
         saved = os.dup(2)
         os.dup2(captured.fileno(), 2)
         try:
-            import keras  # noqa: F401
+            _import_keras_and_tensorflow()
         finally:
             sys.stderr.flush()
             os.dup2(saved, 2)
@@ -46,6 +48,13 @@ def import_keras() -> None:
             if kept:
                 sys.stderr.write(kept)
                 sys.stderr.flush()
+
+
+def _import_keras_and_tensorflow() -> None:
+    import keras
+
+    if keras.config.backend() != "tensorflow" and importlib.util.find_spec("tensorflow"):
+        import tensorflow  # noqa: F401
 
 
 def filter_log_lines(text: str, min_level: int) -> str:

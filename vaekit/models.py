@@ -25,6 +25,7 @@ from vaekit.checks import (
 )
 from vaekit.layers import Sampling
 from vaekit.losses import RECONSTRUCTION_LOSSES, gaussian_kl
+from vaekit.parallel import replica_share
 
 KINDS = ("dense", "conv")
 
@@ -435,7 +436,8 @@ class VAE(_EncoderDecoder):
 
         The `reconstruction_loss` and `kl_loss` metrics average the same weighted per-image
         terms over all images seen, so `loss == reconstruction_loss + kl_weight * kl_loss`
-        holds for any batch split.
+        holds for any batch split. Under `tf.distribute` each replica returns its share
+        (`replica_share`), so the loss Keras sums over replicas is still the batch mean.
         """
         if self.loss is not None:
             raise ValueError(
@@ -457,7 +459,7 @@ class VAE(_EncoderDecoder):
         total = ops.mean(reconstruction) + self.kl_weight * ops.mean(kl)
         if self.losses:
             total = total + ops.sum(self.losses)
-        return total
+        return replica_share(total)
 
     def get_config(self):
         return {
