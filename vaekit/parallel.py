@@ -27,14 +27,15 @@ XLA_DEVICE_COUNT_FLAG = "--xla_force_host_platform_device_count"
 
 
 def accelerator_or_cpu_devices() -> list[str]:
-    """Names of the devices Keras' backend would split a batch over: its GPUs (or TPUs) if it
-    has any, else its CPU devices, e.g. ``['/device:CPU:0', '/device:CPU:1']``.
+    """Names of the devices Keras' backend would split a batch over: its GPUs if it has any,
+    else its CPU devices, e.g. ``['/device:CPU:0', '/device:CPU:1']``. (JAX: its default
+    devices, TPU cores included; TensorFlow's TPUs need `tf.distribute.TPUStrategy` instead.)
     """
     backend = keras.config.backend()
     if backend == "tensorflow":
         import tensorflow as tf
 
-        for kind in ("TPU", "GPU", "CPU"):
+        for kind in ("GPU", "CPU"):
             if devices := tf.config.list_logical_devices(kind):
                 return [device.name for device in devices]
     if backend == "jax":
