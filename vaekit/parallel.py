@@ -18,10 +18,11 @@ Losses stay per example: `VAE` reports nats per image however many devices share
 from __future__ import annotations
 
 import contextlib
-import numbers
 import os
 
 import keras
+
+from vaekit.checks import check_positive_int
 
 XLA_DEVICE_COUNT_FLAG = "--xla_force_host_platform_device_count"
 
@@ -97,17 +98,16 @@ def virtual_cpu_devices(count: int) -> None:
     before `import keras` (it sets `XLA_FLAGS`). With a GPU it has no effect on where
     `data_parallel` puts the work.
     """
-    if isinstance(count, bool) or not isinstance(count, numbers.Integral) or count < 1:
-        raise ValueError(f"`count` must be a positive integer. Received: count={count!r}")
+    count = check_positive_int("count", count)
     flags = [flag for flag in os.environ.get("XLA_FLAGS", "").split()
              if not flag.startswith(XLA_DEVICE_COUNT_FLAG)]
-    os.environ["XLA_FLAGS"] = " ".join([*flags, f"{XLA_DEVICE_COUNT_FLAG}={int(count)}"])
+    os.environ["XLA_FLAGS"] = " ".join([*flags, f"{XLA_DEVICE_COUNT_FLAG}={count}"])
     if keras.config.backend() == "tensorflow":
         import tensorflow as tf
 
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(int(count))]
+            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(count)]
         )
 
 

@@ -18,6 +18,8 @@ from typing import TypeVar
 
 import numpy as np
 
+from vaekit.checks import check_positive_int
+
 T = TypeVar("T")
 
 FAST_MODE_VARIABLE = "VAEKIT_FAST"
@@ -84,13 +86,10 @@ def steps_per_execution(requested: int) -> int:
     Running several batches per call cuts Python's cost per step on TensorFlow and JAX; Keras'
     PyTorch backend runs one batch per call and refuses any other value.
     """
-    if isinstance(requested, bool) or not isinstance(requested, numbers.Integral) or requested < 1:
-        raise ValueError(
-            f"`requested` must be a positive integer. Received: requested={requested!r}"
-        )
+    requested = check_positive_int("requested", requested)
     import keras
 
-    return 1 if keras.config.backend() == "torch" else int(requested)
+    return 1 if keras.config.backend() == "torch" else requested
 
 
 STRICT_CLAIMS_VARIABLE = "VAEKIT_STRICT_CLAIMS"
