@@ -5,16 +5,15 @@
   `train_step` with a `GradientTape`, tracking only the loss. It is TensorFlow-only, which is
   the price of its minimalism; vaekit's `VAE` overrides `compute_loss` instead and works on
   every backend.
-* `build_keras_io_vae`: the architecture of the keras.io VAE example — two stride-2 3×3
-  convolutions (32 and 64 filters) and `Dense(16)`, latent size 2, and a mirrored decoder
-  (`Dense(7·7·64)` and transposed convolutions 64 → 32 → 1). It is wrapped in a vaekit `VAE`,
-  whose loss (Bernoulli reconstruction summed over pixels plus KL, averaged over the batch) is
-  the loss the example minimises, so `vaekit.diagnostics.heldout_elbo` evaluates it directly.
+* `build_plain_bernoulli_vae`: a plain dense Bernoulli VAE (one tanh layer of 500 units each
+  way, latent 20) as a vaekit `VAE`, with nothing in it tuned: the likelihood baseline of
+  part 3.
 """
 
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import layers, ops
 
 from vaekit.models import VAE
@@ -85,19 +84,17 @@ def build_minimal_vae(latent_dim: int = 2, hidden_units: int = 256, seed: int = 
     return MinimalVAE(encoder, decoder, seed=seed, name="minimal_vae")
 
 
-def build_keras_io_vae(latent_dim: int = 2, seed: int = 0) -> VAE:
-    """The keras.io example's convolutional architecture, as a vaekit `VAE`."""
-    images = keras.Input(shape=IMAGE_SHAPE)
-    h = layers.Reshape((*IMAGE_SHAPE, 1))(images)
-    h = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(h)
-    h = layers.Conv2D(64, 3, strides=2, padding="same", activation="relu")(h)
-    h = layers.Dense(16, activation="relu")(layers.Flatten()(h))
-    encoder = keras.Model(images, [layers.Dense(latent_dim)(h), layers.Dense(latent_dim)(h)])
+def build_plain_bernoulli_vae(latent_dim: int = 20, hidden_units: int = 500,
+                              seed: int = 0) -> VAE:
+    """A plain dense Bernoulli VAE: 784 → `hidden_units` (tanh) → z, mirrored, as a `VAE`.
 
+    The likelihood baseline of part 3 (`benchmarks.time_to_likelihood`).
+    """
+    images = keras.Input(shape=IMAGE_SHAPE)
+    h = layers.Dense(hidden_units, activation="tanh")(layers.Flatten()(images))
+    encoder = keras.Model(images, [layers.Dense(latent_dim)(h), layers.Dense(latent_dim)(h)])
     z = keras.Input(shape=(latent_dim,))
-    h = layers.Reshape((7, 7, 64))(layers.Dense(7 * 7 * 64, activation="relu")(z))
-    h = layers.Conv2DTranspose(64, 3, strides=2, padding="same", activation="relu")(h)
-    h = layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu")(h)
-    h = layers.Conv2DTranspose(1, 3, padding="same", activation="sigmoid")(h)
+    h = layers.Dense(hidden_units, activation="tanh")(z)
+    h = layers.Dense(int(np.prod(IMAGE_SHAPE)), activation="sigmoid")(h)
     decoder = keras.Model(z, layers.Reshape(IMAGE_SHAPE)(h))
-    return VAE(encoder, decoder, seed=seed, name="keras_io_vae")
+    return VAE(encoder, decoder, seed=seed, name="plain_bernoulli_vae")

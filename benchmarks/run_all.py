@@ -5,7 +5,7 @@
     python -m benchmarks.run_all --tiny --output /tmp/RESULTS.md   # smoke run
 
 Every figure is a ratio of two measurements taken in this same run, so results from
-different machines can be compared. Parts: 1 throughput, 2 overhead, 3 time-to-quality,
+different machines can be compared. Parts: 1 throughput, 2 overhead, 3 time to a real likelihood,
 4 lessons, 5 likelihood table (binarised MNIST).
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import keras
 
-from benchmarks import lessons, overhead, quality, throughput, time_to_quality
+from benchmarks import lessons, overhead, quality, throughput, time_to_likelihood
 from benchmarks.common import load_data, machine_info, markdown_table
 
 LOADED_THRESHOLD = 0.5  # 1-minute load average above which timings are flagged
@@ -35,10 +35,11 @@ def _headline(results: dict) -> str:
     if "overhead" in results:
         rows.append(["2. vaekit VAE ÷ hand-written VAE, examples/s", "≥ 0.95",
                      f"{results['overhead']['ratio']:.2f}"])
-    if "time_to_quality" in results:
-        for name, r in results["time_to_quality"]["recipes"].items():
-            value = f"{r['ratio']:.3f}" if r["reached"] else f"not reached ({r['ratio']:.3f})"
-            rows.append([f"3. time to keras.io example's −ELBO ({name})", "≤ 0.1", value])
+    if "time_to_likelihood" in results:
+        for name, r in results["time_to_likelihood"]["recipes"].items():
+            value = f"{r['ratio']:.2f}" if r["reached"] else "not reached"
+            rows.append([f"3. time to a plain VAE's −log p(x) after 30 s, ÷ 30 s ({name})",
+                         "≤ 0.5", value])
     if "lessons" in results:
         r = results["lessons"]
         rows.append(["4. all lessons, full mode, seconds ÷ 600 s", "≤ 1",
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> dict:
     data = load_data(tiny=args.tiny)
     results, sections = {}, []
     parts = [("throughput", throughput), ("overhead", overhead),
-             ("time_to_quality", time_to_quality), ("quality", quality)]
+             ("time_to_likelihood", time_to_likelihood), ("quality", quality)]
     for name, module in parts:
         part_start = time.perf_counter()
         results[name] = module.run(data, tiny=args.tiny)

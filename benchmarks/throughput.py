@@ -4,7 +4,7 @@ For each model the train step's FLOP/s (examples/s × analytic FLOPs per example
 `benchmarks.common`) is divided by the FLOP/s of a large float32 matrix product measured in
 the same run on the same backend. Models: the lesson VAE with vaekit's defaults
 (`build_vae(latent_dim=2)`, dense, 784 → 256 → 2) at batch 128 — the headline — and at batch
-32 and 512; the recommended lesson recipe (hidden units (512, 256), batch 64); and the
+32 and 512; lesson 3's 2-D VAE (hidden units (512, 256), batch 64); and the
 convolutional `build_vae(latent_dim=2, kind="conv")` at batch 128.
 
     python -m benchmarks.throughput [--tiny]
@@ -29,7 +29,7 @@ CASES = (
     ("dense", (256,), 128),
     ("dense", (256,), 32),
     ("dense", (256,), 512),
-    ("dense", (512, 256), 64),  # the recommended lesson recipe (see time_to_quality.py)
+    ("dense", (512, 256), 64),  # lesson 3's 2-D VAE
     ("conv", (256,), 128),
 )
 CONV_IMAGES = 2048  # the conv VAE is ~20× costlier per image: time it on fewer images
