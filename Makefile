@@ -7,11 +7,22 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: lab test lessons bench student browser-test
 
+# A virtual environment with vaekit, TensorFlow (CPU) and the test tools: $(call venv,DIR,CONSTRAINTS)
+define venv
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --upgrade pip
+	$(1)/bin/python -m pip install --quiet -c $(2) -e ".[cpu,dev]"
+	touch $(1)/.installed
+endef
+
 $(INSTALLED): pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[cpu,dev]"
-	touch $(INSTALLED)
+	$(call venv,$(VENV),constraints.txt)
+
+# The oldest supported versions (Colab's Keras 3.10 and TensorFlow 2.19), for `make test` only.
+FLOOR_VENV := .venv-floor
+FLOOR := $(FLOOR_VENV)/.installed
+$(FLOOR): pyproject.toml constraints-floor.txt
+	$(call venv,$(FLOOR_VENV),constraints-floor.txt)
 
 # JAX and PyTorch (CPU builds), for the backend matrix of `make test` only.
 BACKENDS := $(VENV)/.backends
@@ -26,20 +37,25 @@ lab: $(INSTALLED)  ## open the lessons in JupyterLab
 	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
 # Unit tests run in parallel, one file per worker; the lessons one at a time (lesson 4 compares
-# two models under the same training-time budget), with every claim strict.
+# two models under the same training-time budget), with every claim strict. $(1): a venv's bin.
+# The oldest versions run every unit test but the two that run whole lessons, then lesson 3.
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/pytest -p no:cacheprovider
-UNIT_TESTS := $(PYTEST) -n $(TEST_WORKERS) --dist loadfile tests
+PYTEST = $(1)/pytest -p no:cacheprovider
+UNIT_TESTS = VAEKIT_FAST=1 $(call PYTEST,$(1)) -n $(TEST_WORKERS) --dist loadfile tests
+LESSON_TESTS = VAEKIT_FAST=1 VAEKIT_STRICT_CLAIMS=1 $(call PYTEST,$(1)) --nbval-lax \
+	--nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-test: $(BACKENDS)  ## lint; unit tests and every notebook in fast mode; unit tests on JAX, PyTorch
+test: $(BACKENDS) $(FLOOR)  ## lint; unit tests and lessons (fast mode); the unit tests on JAX, PyTorch and the oldest versions, with lesson 3
 	$(BIN)/ruff check vaekit tests scripts benchmarks notebooks
-	VAEKIT_FAST=1 $(UNIT_TESTS)
-	VAEKIT_FAST=1 VAEKIT_STRICT_CLAIMS=1 $(PYTEST) --nbval-lax --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+	$(call UNIT_TESTS,$(BIN))
+	$(call LESSON_TESTS,$(BIN)) notebooks
 	for backend in jax torch; do \
-		KERAS_BACKEND=$$backend VAEKIT_FAST=1 $(UNIT_TESTS) -q -m "not backend_independent" \
+		KERAS_BACKEND=$$backend $(call UNIT_TESTS,$(BIN)) -q -m "not backend_independent" \
 			|| exit 1; \
 	done
+	$(call UNIT_TESTS,$(FLOOR_VENV)/bin) -q --ignore tests/test_lesson_edits.py \
+		--ignore tests/test_student_edition.py
+	$(call LESSON_TESTS,$(FLOOR_VENV)/bin) notebooks/03_variational_autoencoder.ipynb
 
 lessons: $(INSTALLED)  ## re-execute every notebook in full mode and refresh its outputs
 	$(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 # These read the project's packaging files: run once, on the default backend.
 pytestmark = pytest.mark.backend_independent
@@ -17,9 +18,9 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def constraints() -> dict[str, str]:
+def constraints(filename: str = "constraints.txt") -> dict[str, str]:
     pins = {}
-    for line in (ROOT / "constraints.txt").read_text().splitlines():
+    for line in (ROOT / filename).read_text().splitlines():
         line = line.split("#")[0].strip()
         if line:
             name, version = line.split("==")
@@ -66,3 +67,26 @@ def test_environment_yml_pins_python():
 
 def test_binder_installs_the_package_after_the_environment():
     assert "pip install --no-deps -e ." in (ROOT / "postBuild").read_text()
+
+
+def lower_bounds(requirements: list[str]) -> dict[str, Version]:
+    """{name: version} of each `name>=version` requirement; fails on one without a lower bound."""
+    bounds = {}
+    for requirement in requirements:
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?>=([0-9][0-9.]*)", requirement)
+        assert match, f"{requirement!r} should be `name>=version`, the oldest version tested"
+        bounds[normalise(match[1])] = Version(match[2])
+    return bounds
+
+
+def test_the_lower_bounds_are_exactly_what_the_tests_run():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    # Runtime dependencies and TensorFlow: installed at their lower bounds in .venv-floor.
+    runtime = lower_bounds(project["dependencies"] + extras["cpu"])
+    floor = constraints("constraints-floor.txt")
+    assert {name: Version(version) for name, version in floor.items()} == runtime
+    assert lower_bounds(extras["tensorflow"]) == {"tensorflow": runtime["tensorflow-cpu"]}
+    # JAX and PyTorch run the unit tests in .venv only: their lower bound is the version there.
+    backends = lower_bounds(extras["jax"] + extras["torch"])
+    assert backends == {name: Version(constraints()[name]) for name in backends}
