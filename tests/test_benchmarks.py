@@ -147,8 +147,11 @@ def test_the_benchmark_recipe_is_lesson_3s_likelihood_model():
     assert setting("HIDDEN_UNITS") == RECIPE["hidden_units"]
     assert setting("LIKELIHOOD_BATCH_SIZE") == RECIPE["batch_size"]
     assert setting("LIKELIHOOD_LEARNING_RATE") == RECIPE["learning_rate"]
+    calls = RECIPE["steps_per_execution"]
+    assert re.search(rf"^STEPS_PER_CALL = steps_per_execution\({calls}\)$", code, re.MULTILINE)
     fit = "DynamicBinarization(x_train, batch_size=LIKELIHOOD_BATCH_SIZE"
-    assert fit in code and "Adam(LIKELIHOOD_LEARNING_RATE)" in code
+    compile_ = r"Adam\(LIKELIHOOD_LEARNING_RATE\),\s+steps_per_execution=STEPS_PER_CALL\)"
+    assert fit in code and re.search(compile_, code)
 
 
 def test_snapshots_are_taken_on_schedule_and_training_stops_at_the_budget(monkeypatch):

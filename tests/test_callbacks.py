@@ -62,6 +62,22 @@ def test_validation_time_does_not_count(monkeypatch):
     assert budget.seconds == pytest.approx(0.4) and budget.epochs_done == 1.5
 
 
+def test_min_epochs_outlast_the_budget_and_then_it_stops_at_the_epoch_end():
+    budget = TimeBudget(0.2, min_epochs=2)
+    history = small_vae().fit(IMAGES, batch_size=8, epochs=50, verbose=0,
+                              callbacks=[SlowBatches(0.1), budget])
+    # 0.2 s pass within the first epoch (8 batches of >= 0.1 s), but two whole epochs run
+    # and training stops as the second one ends.
+    assert len(history.history["loss"]) == 2 and budget.epochs_done == 2.0
+    assert budget.seconds > 1.4 and len(budget.epoch_seconds) == 2
+
+
+@pytest.mark.parametrize("min_epochs", [-1, 1.5, "2", None, True])
+def test_bad_min_epochs_are_named(min_epochs):
+    with pytest.raises(ValueError, match="min_epochs="):
+        TimeBudget(1.0, min_epochs=min_epochs)
+
+
 @pytest.mark.parametrize("seconds", [0, -1, float("nan"), float("inf"), "10", None])
 def test_a_bad_budget_is_named(seconds):
     with pytest.raises(ValueError, match="seconds="):
@@ -70,6 +86,7 @@ def test_a_bad_budget_is_named(seconds):
 
 def test_numpy_seconds_are_valid():
     assert TimeBudget(np.float32(2.5)).budget == 2.5
+    assert TimeBudget(1.0, min_epochs=np.int64(3)).min_epochs == 3
 
 
 def test_a_non_finite_loss_is_caught_and_a_missing_one_ignored():

@@ -8,7 +8,7 @@ import time
 
 import keras
 
-from vaekit.checks import check_positive_number
+from vaekit.checks import check_non_negative_int, check_positive_number
 
 
 class StopOnNonFiniteLoss(keras.callbacks.Callback):
@@ -34,21 +34,25 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
 
 
 class TimeBudget(keras.callbacks.Callback):
-    """Stop training once `seconds` of training have passed (checked after each batch).
+    """Stop training once `seconds` of training have passed (checked after each batch) and at
+    least `min_epochs` whole epochs are done.
 
     Gives two models the same wall-clock budget, the fair comparison when one is cheaper per
-    step. The clock starts after the first batch (which also builds and compiles the model),
-    and time spent on validation data during `fit` does not count. After `fit`,
+    step: train the slower one first with `min_epochs`, then give the other its `seconds`.
+    The clock starts after the first batch (which also builds and compiles the model), and
+    time spent on validation data during `fit` does not count. After `fit`,
     `epochs_done` (a partial last epoch counts as its share) and `seconds` say how far
     training got, and `epoch_seconds` holds the training time at the end of each epoch.
 
     Args:
         seconds: the budget, a finite number > 0.
+        min_epochs: whole epochs to finish even if that takes longer than `seconds` (default 0).
     """
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, min_epochs: int = 0):
         super().__init__()
         self.budget = check_positive_number("seconds", seconds)
+        self.min_epochs = check_non_negative_int("min_epochs", min_epochs)
         self.epochs_done = 0.0
         self.seconds = 0.0
         self.epoch_seconds: list[float] = []
@@ -77,11 +81,15 @@ class TimeBudget(keras.callbacks.Callback):
             self._start = time.perf_counter()
             return
         self.seconds = self._elapsed()
-        if self.seconds >= self.budget:
-            self.model.stop_training = True
+        self._stop_if_done(self.seconds)
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch_seconds.append(self._elapsed())
+        self._stop_if_done(self.epoch_seconds[-1])
+
+    def _stop_if_done(self, seconds: float) -> None:
+        if seconds >= self.budget and len(self.epoch_seconds) >= self.min_epochs:
+            self.model.stop_training = True
 
     def on_train_end(self, logs=None):
         self.seconds = self._elapsed()

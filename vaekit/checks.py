@@ -18,13 +18,18 @@ def check_positive_int(name: str, value) -> int:
     return int(value)
 
 
-def check_seed(name: str, value) -> int:
-    """Return `value` as an int if it is a non-negative integer seed (NumPy integers too)."""
+def check_non_negative_int(name: str, value) -> int:
+    """Return `value` as an int if it is an integer >= 0 (NumPy integers too), else raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
         raise ValueError(
             f"`{name}` must be a non-negative integer. Received: {name}={value!r}"
         )
     return int(value)
+
+
+def check_seed(name: str, value) -> int:
+    """Return `value` as an int if it is a valid seed: a non-negative integer."""
+    return check_non_negative_int(name, value)
 
 
 def check_positive_number(name: str, value, *, allow_zero: bool = False) -> float:
