@@ -36,26 +36,25 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(INSTALLED)  ## open the lessons in JupyterLab
 	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
-# Unit tests run in parallel, one file per worker; the lessons one at a time (lesson 4 compares
-# two models under the same training-time budget), with every claim strict. $(1): a venv's bin.
-# The oldest versions run every unit test but the two that run whole lessons, then lesson 3.
+# Unit tests run in parallel, one file per worker, on TensorFlow, JAX and PyTorch and on the
+# oldest versions (all but the two tests that run whole lessons). Then every lesson in fast mode
+# with every claim strict, on each backend, and lesson 3 on the oldest versions: two runs at a
+# time, one CPU thread each (scripts/lesson_matrix.py). $(1): a venv's bin folder.
 TEST_WORKERS ?= 2
-PYTEST = $(1)/pytest -p no:cacheprovider
-UNIT_TESTS = VAEKIT_FAST=1 $(call PYTEST,$(1)) -n $(TEST_WORKERS) --dist loadfile tests
-LESSON_TESTS = VAEKIT_FAST=1 VAEKIT_STRICT_CLAIMS=1 $(call PYTEST,$(1)) --nbval-lax \
-	--nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+UNIT_TESTS = VAEKIT_FAST=1 $(1)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile tests
+LESSON_3 := notebooks/03_variational_autoencoder.ipynb
 
-test: $(BACKENDS) $(FLOOR)  ## lint; unit tests and lessons (fast mode); the unit tests on JAX, PyTorch and the oldest versions, with lesson 3
+test: $(BACKENDS) $(FLOOR)  ## lint; unit tests and every lesson (fast mode) on TensorFlow, JAX and PyTorch; unit tests and lesson 3 on the oldest versions
 	$(BIN)/ruff check vaekit tests scripts benchmarks notebooks
 	$(call UNIT_TESTS,$(BIN))
-	$(call LESSON_TESTS,$(BIN)) notebooks
 	for backend in jax torch; do \
 		KERAS_BACKEND=$$backend $(call UNIT_TESTS,$(BIN)) -q -m "not backend_independent" \
 			|| exit 1; \
 	done
 	$(call UNIT_TESTS,$(FLOOR_VENV)/bin) -q --ignore tests/test_lesson_edits.py \
 		--ignore tests/test_student_edition.py
-	$(call LESSON_TESTS,$(FLOOR_VENV)/bin) notebooks/03_variational_autoencoder.ipynb
+	$(BIN)/python scripts/lesson_matrix.py --run $(BIN) tensorflow,jax,torch notebooks/*.ipynb \
+		--run $(FLOOR_VENV)/bin tensorflow $(LESSON_3)
 
 lessons: $(INSTALLED)  ## re-execute every notebook in full mode and refresh its outputs
 	$(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb

@@ -1,0 +1,78 @@
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+# The runner's bookkeeping is file and process work: run once, on the default backend.
+pytestmark = pytest.mark.backend_independent
+
+ROOT = Path(__file__).parent.parent
+SCRIPT = ROOT / "scripts" / "lesson_matrix.py"
+LESSON = ROOT / "notebooks" / "03_variational_autoencoder.ipynb"
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("lesson_matrix", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def fake_bin(tmp_path):
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "pytest").write_text("")
+    return tmp_path / "bin"
+
+
+def test_one_job_per_backend_and_lesson_each_on_one_thread(fake_bin):
+    matrix = load_script()
+    jobs = matrix.parse_run([str(fake_bin), "jax,torch", str(LESSON)])
+    assert [job.backend for job in jobs] == ["jax", "torch"]
+    for job in jobs:
+        environment = job.environment()
+        assert environment["KERAS_BACKEND"] == job.backend
+        assert environment["VAEKIT_FAST"] == environment["VAEKIT_STRICT_CLAIMS"] == "1"
+        assert environment["OMP_NUM_THREADS"] == "1"
+        assert job.command()[0] == str(fake_bin / "pytest")
+        assert job.command()[-1] == str(LESSON) and "--nbval-lax" in job.command()
+
+
+@pytest.mark.parametrize("values, named", [
+    (["{bin}", "tensorflow"], "--run needs BIN BACKENDS NOTEBOOK"),
+    (["{bin}", "mxnet", str(LESSON)], "'mxnet'"),
+    (["{bin}", "jax", "notebooks/99_missing.ipynb"], "99_missing.ipynb"),
+    (["/no/such/bin", "jax", str(LESSON)], "/no/such/bin"),
+])
+def test_bad_runs_are_named(fake_bin, values, named):
+    matrix = load_script()
+    with pytest.raises(argparse.ArgumentTypeError, match=named):
+        matrix.parse_run([value.format(bin=fake_bin) for value in values])
+
+
+def test_the_table_has_a_row_per_lesson_and_marks_failures(fake_bin):
+    matrix = load_script()
+    jax, torch = matrix.parse_run([str(fake_bin), "jax,torch", str(LESSON)])
+    text = matrix.table([(jax, 0, 41.2, ""), (torch, 1, 90.0, "")])
+    header, _, row = text.splitlines()
+    venv = fake_bin.parent.name
+    assert header == f"| lesson | jax ({venv}) | torch ({venv}) |"
+    assert row.startswith("| 03_variational_autoencoder | 41 s | 90 s FAILED |")
+
+
+def test_a_failing_run_fails_the_matrix_and_shows_its_output(tmp_path, monkeypatch, capsys):
+    matrix = load_script()
+    (tmp_path / "bin").mkdir()
+    fake_pytest = tmp_path / "bin" / "pytest"
+    fake_pytest.write_text('#!/bin/sh\n[ "$KERAS_BACKEND" = jax ] || exit 0\n'
+                           "echo one claim did not hold\nexit 1\n")
+    fake_pytest.chmod(0o755)
+    monkeypatch.setattr("sys.argv", ["lesson_matrix.py", "--run", str(tmp_path / "bin"),
+                                     "jax,torch", str(LESSON)])
+    assert matrix.main() == 1
+    report = capsys.readouterr().out
+    assert "[jax, " in report and "FAILED (exit 1)" in report
+    assert "one claim did not hold" in report and "[torch, " in report
