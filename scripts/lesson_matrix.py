@@ -72,6 +72,12 @@ def parse_run(values: list[str]) -> list[Job]:
             for notebook in notebooks]
 
 
+def in_lesson_order(jobs: list[Job]) -> list[Job]:
+    """Lesson 1 on every backend, then lesson 2, …: lesson 3 has saved its judge
+    (`vaekit.judge_cache`) by the time lessons 4 and 5 start, and no long run starts last."""
+    return sorted(jobs, key=lambda job: job.notebook.name)
+
+
 def run(job: Job) -> tuple[Job, int, float, str]:
     """Run one job; return it with its exit status, seconds and combined output."""
     start = time.perf_counter()
@@ -107,8 +113,7 @@ def main() -> int:
         jobs = [job for values in args.run for job in parse_run(values)]
     except argparse.ArgumentTypeError as error:
         parser.error(str(error))
-    # The slowest lessons (TensorFlow's are the fastest) first, so no long run starts last.
-    jobs.sort(key=lambda job: job.backend == "tensorflow")
+    jobs = in_lesson_order(jobs)
     start, results = time.perf_counter(), []
     with ThreadPoolExecutor(max_workers=args.slots) as pool:
         for future in as_completed([pool.submit(run, job) for job in jobs]):

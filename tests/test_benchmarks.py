@@ -18,6 +18,7 @@ from benchmarks import run_all  # noqa: E402
 from benchmarks.baselines import build_minimal_vae, build_plain_bernoulli_vae  # noqa: E402
 from benchmarks.common import train_step_flops  # noqa: E402
 from vaekit.models import build_vae  # noqa: E402
+from vaekit.runtime import steps_per_execution  # noqa: E402
 
 # The baselines include a hand-written VAE with a tf.GradientTape train step; the benchmarks
 # measure the default backend.
@@ -62,6 +63,11 @@ def test_throughput_reports_rates_and_ratios(run):
     assert {row["kind"] for row in part["rows"]} == {"dense", "conv"}
     for row in part["rows"]:
         assert _positive(row["samples_per_second"]) and _positive(row["ratio"])
+    headline, one_per_call = part["rows"][:2]  # the same model, as the lessons run it and not
+    assert headline["model"] == one_per_call["model"]
+    assert headline["batch_size"] == one_per_call["batch_size"] == 128
+    assert one_per_call["batches_per_call"] == 1
+    assert headline["batches_per_call"] == steps_per_execution(16)
 
 
 def test_overhead_compares_two_running_models(run):

@@ -41,6 +41,16 @@ def test_one_job_per_backend_and_lesson_each_on_one_thread(fake_bin):
         assert job.command()[-1] == str(LESSON) and "--nbval-lax" in job.command()
 
 
+def test_lessons_run_in_order_each_on_every_environment(fake_bin):
+    matrix = load_script()
+    lessons = sorted(str(path) for path in (ROOT / "notebooks").glob("0[345]_*.ipynb"))
+    jobs = matrix.parse_run([str(fake_bin), "jax,torch", *lessons[::-1]])
+    jobs += matrix.parse_run([str(fake_bin), "tensorflow", lessons[0]])
+    ordered = [(job.notebook.name[:2], job.backend) for job in matrix.in_lesson_order(jobs)]
+    assert ordered == [("03", "jax"), ("03", "torch"), ("03", "tensorflow"),
+                       ("04", "jax"), ("04", "torch"), ("05", "jax"), ("05", "torch")]
+
+
 @pytest.mark.parametrize("values, named", [
     (["{bin}", "tensorflow"], "--run needs BIN BACKENDS NOTEBOOK"),
     (["{bin}", "mxnet", str(LESSON)], "'mxnet'"),

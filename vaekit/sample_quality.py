@@ -48,11 +48,13 @@ BAR_BLUR_SIGMA = 2.0
 IMAGE_SHAPE = (28, 28)
 
 
-def _as_images(images, name: str = "images") -> np.ndarray:
+def as_digit_images(images, name: str = "images") -> np.ndarray:
+    """`images` as float32 `(n, 28, 28)`, or an error naming `name`."""
     return as_images(images, name, shape=IMAGE_SHAPE)
 
 
-def _as_digit_labels(labels, num_images: int) -> np.ndarray:
+def as_digit_labels(labels, num_images: int) -> np.ndarray:
+    """`labels` as `(num_images,)` integers in 0..9, or an error naming them."""
     labels = as_labels(labels, num_images)
     if not np.isin(labels, np.arange(10)).all():
         raise ValueError(
@@ -111,17 +113,26 @@ class DigitClassifier:
 
     def fit(self, images, labels) -> DigitClassifier:
         """Train on images `(n, 28, 28)` in [0, 1] and digit labels `(n,)` in 0..9."""
-        images = _as_images(images)
-        labels = _as_digit_labels(labels, len(images))
-        self.model_ = build_digit_classifier()
+        images = as_digit_images(images)
+        labels = as_digit_labels(labels, len(images))
+        self._build()
         self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
                             loss="sparse_categorical_crossentropy")
         self.model_.fit(images, labels, epochs=self.epochs, batch_size=self.batch_size,
                         verbose=0)
+        return self
+
+    def load_weights(self, path) -> DigitClassifier:
+        """Use the weights a fitted classifier saved with `model_.save_weights(path)`."""
+        self._build()
+        self.model_.load_weights(path)
+        return self
+
+    def _build(self) -> None:
+        self.model_ = build_digit_classifier()
         self.features_model_ = keras.Model(
             self.model_.input, self.model_.get_layer(FEATURE_LAYER).output
         )
-        return self
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
@@ -130,17 +141,17 @@ class DigitClassifier:
     def probabilities(self, images) -> np.ndarray:
         """Class probabilities `(n, 10)`."""
         self._check_fitted()
-        return predict_in_batches(self.model_, _as_images(images))
+        return predict_in_batches(self.model_, as_digit_images(images))
 
     def features(self, images) -> np.ndarray:
         """The classifier's penultimate features `(n, feature_units)`."""
         self._check_fitted()
-        return predict_in_batches(self.features_model_, _as_images(images))
+        return predict_in_batches(self.features_model_, as_digit_images(images))
 
     def accuracy(self, images, labels) -> float:
         """Share of `images` whose most probable digit is `labels` `(n,)`."""
         probabilities = self.probabilities(images)
-        labels = _as_digit_labels(labels, len(probabilities))
+        labels = as_digit_labels(labels, len(probabilities))
         return float((probabilities.argmax(axis=1) == labels).mean())
 
 
@@ -218,7 +229,7 @@ def sample_quality(judge: DigitClassifier, images, real_images, *, k: int = 3) -
     """
     _check_judge(judge)
     k = check_positive_int("k", k)
-    images, real_images = _as_images(images), _as_images(real_images, "real_images")
+    images, real_images = as_digit_images(images), as_digit_images(real_images, "real_images")
     for name, batch in (("images", images), ("real_images", real_images)):
         if len(batch) <= k:
             raise ValueError(
@@ -247,7 +258,7 @@ def frechet_bar(judge: DigitClassifier, images, real_images, *,
     """
     _check_judge(judge)
     check_positive_number("sigma", sigma)
-    images, real_images = _as_images(images), _as_images(real_images, "real_images")
+    images, real_images = as_digit_images(images), as_digit_images(real_images, "real_images")
     blurred = gaussian_filter(images, (0, sigma, sigma))
     return frechet_distance(judge.features(blurred), judge.features(real_images))
 

@@ -1,0 +1,82 @@
+import keras
+import numpy as np
+import pytest
+
+from vaekit.data import CorruptDataError
+from vaekit.judge_cache import trained_judge
+
+# One short epoch on a few hundred digits: what is tested is the bookkeeping, not the judge.
+QUICK = {"epochs": 1, "batch_size": 64}
+
+
+@pytest.fixture(scope="module")
+def digits(mnist_subset):
+    return mnist_subset.x_train[:300], mnist_subset.y_train[:300], mnist_subset.x_test[:50]
+
+
+def test_the_second_call_loads_the_same_judge_and_leaves_the_same_random_state(digits,
+                                                                               tmp_path):
+    images, labels, test_images = digits
+    trained = trained_judge(images, labels, seed=3, cache_dir=tmp_path, **QUICK)
+    after_training = keras.random.uniform((4,), seed=None)
+    saved = list(tmp_path.iterdir())
+    assert not trained.from_cache_ and len(saved) == 1 and saved[0].name.endswith(".weights.h5")
+    loaded = trained_judge(images, labels, seed=np.int64(3), cache_dir=tmp_path, **QUICK)
+    after_loading = keras.random.uniform((4,), seed=None)
+    assert loaded.from_cache_ and list(tmp_path.iterdir()) == saved
+    np.testing.assert_array_equal(loaded.probabilities(test_images),
+                                  trained.probabilities(test_images))
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(after_loading),
+                                  keras.ops.convert_to_numpy(after_training))
+
+
+@pytest.mark.parametrize("change", ["digits", "labels", "seed", "epochs"])
+def test_other_digits_settings_or_seed_train_another_judge(digits, tmp_path, change):
+    images, labels, _ = digits
+    trained_judge(images, labels, seed=0, cache_dir=tmp_path, **QUICK)
+    changed = {"digits": (images[::-1], labels[::-1], 0, QUICK),
+               "labels": (images, (labels + 1) % 10, 0, QUICK),
+               "seed": (images, labels, 1, QUICK),
+               "epochs": (images, labels, 0, {**QUICK, "epochs": 2})}[change]
+    other = trained_judge(*changed[:2], seed=changed[2], cache_dir=tmp_path, **changed[3])
+    assert not other.from_cache_ and len(list(tmp_path.iterdir())) == 2
+
+
+def test_a_corrupt_saved_judge_is_named_and_left_alone(digits, tmp_path):
+    images, labels, _ = digits
+    trained_judge(images, labels, seed=0, cache_dir=tmp_path, **QUICK)
+    (saved,) = tmp_path.iterdir()
+    saved.write_bytes(b"not an HDF5 file")
+    with pytest.raises(CorruptDataError, match=f"{saved}.*Delete it"):
+        trained_judge(images, labels, seed=0, cache_dir=tmp_path, **QUICK)
+    assert saved.read_bytes() == b"not an HDF5 file"
+
+
+def test_an_unwritable_cache_warns_and_the_judge_still_works(digits, tmp_path):
+    images, labels, test_images = digits
+    not_a_folder = tmp_path / "judges"
+    not_a_folder.write_text("a file where the folder should be")
+    with pytest.warns(UserWarning, match="could not be saved.*trains it again"):
+        judge = trained_judge(images, labels, seed=0, cache_dir=not_a_folder, **QUICK)
+    assert judge.probabilities(test_images).shape == (50, 10)
+    assert not_a_folder.read_text() == "a file where the folder should be"
+
+
+@pytest.mark.parametrize("arguments, named", [
+    ({"seed": -1}, "seed"),
+    ({"seed": 0.5}, "seed"),
+    ({"seed": 0, "epochs": 0}, "epochs"),
+])
+def test_bad_arguments_are_named(digits, tmp_path, arguments, named):
+    images, labels, _ = digits
+    with pytest.raises((TypeError, ValueError), match=named):
+        trained_judge(images, labels, cache_dir=tmp_path, **arguments)
+    assert not list(tmp_path.iterdir())
+
+
+def test_bad_digits_are_named(digits, tmp_path):
+    images, labels, _ = digits
+    with pytest.raises(ValueError, match="labels"):
+        trained_judge(images, labels[:-1], seed=0, cache_dir=tmp_path)
+    with pytest.raises(ValueError, match="images"):
+        trained_judge(images[:, :27], labels, seed=0, cache_dir=tmp_path)
