@@ -37,9 +37,9 @@ def trained_judge(images, labels, *, seed: int, cache_dir=None, **settings) -> D
     """`DigitClassifier(**settings)` fitted to `images` `(n, 28, 28)` and `labels` `(n,)`.
 
     Loaded from `cache_dir` (default ``default_data_dir()/judges``) when an earlier call saved
-    it, else trained with Keras' random generators seeded with `seed`, and saved there. Either
-    way the generators are left seeded with `seed`, so what follows draws the same random
-    numbers whether the judge was trained or loaded. The returned judge's `from_cache_` says
+    it, else trained after `keras.utils.set_random_seed(seed)`, and saved there. Either way the
+    call ends with `keras.utils.set_random_seed(seed)`, so models built next start from the same
+    weights whether the judge was trained or loaded. The returned judge's `from_cache_` says
     which happened.
 
     Raises:
