@@ -41,6 +41,11 @@ class Job:
     notebook: Path
 
     @property
+    def column(self) -> str:
+        """The backend and environment, e.g. "jax (.venv)"."""
+        return f"{self.backend} ({self.bin_dir.parent.name})"
+
+    @property
     def name(self) -> str:
         return f"{self.notebook.stem} [{self.backend}, {self.bin_dir.parent.name}]"
 
@@ -87,12 +92,11 @@ def run(job: Job) -> tuple[Job, int, float, str]:
 
 def table(results: list[tuple[Job, int, float, str]]) -> str:
     """Seconds per lesson (rows) and backend/environment (columns), Markdown."""
-    columns = list(dict.fromkeys(f"{job.backend} ({job.bin_dir.parent.name})"
-                                 for job, *_ in results))
+    columns = list(dict.fromkeys(job.column for job, *_ in results))
     rows: dict[str, dict[str, str]] = {}
     for job, status, seconds, _ in results:
         cell = f"{seconds:.0f} s" + ("" if status == 0 else " FAILED")
-        rows.setdefault(job.notebook.stem, {})[f"{job.backend} ({job.bin_dir.parent.name})"] = cell
+        rows.setdefault(job.notebook.stem, {})[job.column] = cell
     lines = ["| lesson | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
     for lesson in sorted(rows):
         lines.append(f"| {lesson} | "

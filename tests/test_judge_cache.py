@@ -89,3 +89,9 @@ def test_bad_digits_are_named(digits, tmp_path):
         trained_judge(images, labels[:-1], seed=0, cache_dir=tmp_path)
     with pytest.raises(ValueError, match="images"):
         trained_judge(images[:, :27], labels, seed=0, cache_dir=tmp_path)
+
+
+def test_a_cache_dir_that_is_not_a_path_is_named(digits):
+    images, labels, _ = digits
+    with pytest.raises(TypeError, match="cache_dir=3"):
+        trained_judge(images, labels, seed=0, cache_dir=3)

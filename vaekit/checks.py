@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numbers
+import os
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -230,3 +232,12 @@ def as_images(images, name: str = "images", *, shape=None, grey_levels: bool = T
     else:
         _check_finite(images, name)
     return images
+
+
+def as_path(name: str, value) -> Path:
+    """`value` as a `Path`, if it is a str or os.PathLike (not a file descriptor or None)."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(
+            f"`{name}` must be a path (str or os.PathLike). Received: {name}={value!r}"
+        )
+    return Path(value)

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from vaekit.checks import (
+    as_path,
     check_fraction,
     check_positive_int,
     check_positive_number,
@@ -181,7 +182,7 @@ def load_mnist(
             f"Received: warn_on_fallback={warn_on_fallback!r}"
         )
 
-    data_dir = _as_path("data_dir", data_dir) if data_dir is not None else default_data_dir()
+    data_dir = as_path("data_dir", data_dir) if data_dir is not None else default_data_dir()
     fallback_reason = None
     if source == "subset":
         data = _load_subset(test_fraction, seed)
@@ -265,15 +266,6 @@ def _load_full(data_dir: Path, timeout: float) -> MNIST:
     )
 
 
-def _as_path(name: str, value) -> Path:
-    """`value` as a `Path`, if it is a str or os.PathLike (not a file descriptor or None)."""
-    if not isinstance(value, (str, os.PathLike)):
-        raise TypeError(
-            f"`{name}` must be a path (str or os.PathLike). Received: {name}={value!r}"
-        )
-    return Path(value)
-
-
 def _check_sha256(sha256) -> str:
     """`sha256` as lower-case hex, if it is a 64-digit hex SHA-256 digest."""
     if not isinstance(sha256, str) or not re.fullmatch(r"[0-9a-fA-F]{64}", sha256):
@@ -289,7 +281,7 @@ def sha256_of(path: Path) -> str:
     Raises:
         DataUnavailableError: the file exists but cannot be read (permissions, a folder).
     """
-    path = _as_path("path", path)
+    path = as_path("path", path)
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as file:
@@ -311,7 +303,7 @@ def read_verified_npz(path: Path, sha256: str) -> dict[str, np.ndarray]:
             The file is left in place for the user to inspect or delete.
         DataUnavailableError: the file cannot be read at all.
     """
-    path, sha256 = _as_path("path", path), _check_sha256(sha256)
+    path, sha256 = as_path("path", path), _check_sha256(sha256)
     actual = sha256_of(path)
     if actual != sha256:
         raise CorruptDataError(
@@ -343,7 +335,7 @@ def download_verified(url: str, path: Path, sha256: str, *, timeout: float = 20.
     """
     if not isinstance(url, str) or not urllib.parse.urlparse(url).scheme:
         raise ValueError(f"`url` must be a URL such as 'https://…'. Received: url={url!r}")
-    path, sha256 = _as_path("path", path), _check_sha256(sha256)
+    path, sha256 = as_path("path", path), _check_sha256(sha256)
     timeout = check_positive_number("timeout", timeout)
     deadline = time.monotonic() + timeout
     _check_reachable(url, timeout)

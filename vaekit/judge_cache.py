@@ -21,7 +21,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from vaekit.checks import check_seed
+from vaekit.checks import as_path, check_seed
 from vaekit.data import CorruptDataError, default_data_dir
 from vaekit.sample_quality import (
     DigitClassifier,
@@ -49,7 +49,8 @@ def trained_judge(images, labels, *, seed: int, cache_dir=None, **settings) -> D
     images = as_digit_images(images)
     labels = as_digit_labels(labels, len(images))
     judge = DigitClassifier(**settings)
-    folder = Path(cache_dir) if cache_dir is not None else default_data_dir() / JUDGES_FOLDER
+    folder = as_path("cache_dir", cache_dir) if cache_dir is not None else (
+        default_data_dir() / JUDGES_FOLDER)
     path = folder / f"digit-classifier-{judge_key(judge, images, labels, seed)}.weights.h5"
     keras.utils.set_random_seed(seed)
     judge.from_cache_ = path.is_file()
