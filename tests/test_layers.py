@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 from keras import ops
 from keras.src import testing
+from scipy import ndimage
 
-from vaekit.layers import Sampling
+from vaekit.layers import RandomShift, Sampling
 
 
 def test_sample_statistics_match_mean_and_standard_deviation():
@@ -131,3 +132,59 @@ def test_numpy_integer_seed_is_valid():
 def test_bad_numpy_inputs_are_named(inputs, message):
     with pytest.raises(ValueError, match=message):
         Sampling(seed=0)(inputs)
+
+
+
+def test_random_shift_moves_each_image_by_its_own_distance_within_the_limit():
+    # Each image: random content, and one bright marker pixel far from it whose centre of mass
+    # tells the image's shift (bilinear interpolation keeps the centre of mass).
+    images = np.zeros((64, 20, 20), "float32")
+    images[:, 2:10, 2:10] = np.random.default_rng(0).random((64, 8, 8))
+    images[:, 16, 16] = 1.0
+    out = ops.convert_to_numpy(RandomShift(2.5, seed=3)(images, training=True))
+    assert out.shape == images.shape
+    rows, columns = np.mgrid[13:20, 13:20]
+    shifts = []
+    for image, result in zip(images, out, strict=True):
+        marker = result[13:20, 13:20]
+        shift = ((marker * rows).sum() - 16, (marker * columns).sum() - 16)
+        assert marker.sum() == pytest.approx(1.0, abs=1e-5)
+        np.testing.assert_allclose(result, ndimage.shift(image, shift, order=1), atol=1e-4)
+        shifts.append(shift)
+    shifts = np.array(shifts)
+    assert np.abs(shifts).max() <= 2.5 + 1e-5
+    assert np.abs(shifts).max(axis=0).min() > 2.0  # both ways, near the limit
+    assert len(np.unique(shifts.round(3), axis=0)) == len(shifts)  # one shift per image
+
+
+def test_random_shift_passes_images_through_at_inference_and_is_seeded():
+    images = np.random.default_rng(1).random((8, 28, 28)).astype("float32")
+    np.testing.assert_array_equal(ops.convert_to_numpy(RandomShift(2)(images)), images)
+    np.testing.assert_array_equal(
+        ops.convert_to_numpy(RandomShift(2, seed=5)(images, training=True)),
+        ops.convert_to_numpy(RandomShift(2, seed=5)(images, training=True)))
+    np.testing.assert_array_equal(
+        ops.convert_to_numpy(RandomShift(0)(images, training=True)), images)
+
+
+def test_random_shift_trains_inside_a_model_and_round_trips():
+    inputs = keras.Input((28, 28))
+    outputs = keras.layers.Dense(1)(keras.layers.Flatten()(RandomShift(np.int64(1))(inputs)))
+    model = keras.Model(inputs, outputs)
+    model.compile("sgd", "mse")
+    x = np.random.default_rng(2).random((40, 28, 28)).astype("float32")
+    history = model.fit(x, np.zeros((40, 1)), batch_size=16, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    layer = RandomShift.from_config(RandomShift(np.float32(2.5), seed=4, name="s").get_config())
+    assert (layer.pixels, layer.seed, layer.name) == (2.5, 4, "s")
+
+
+@pytest.mark.parametrize("pixels", [-1, float("nan"), float("inf"), True, "2"])
+def test_random_shift_bad_pixels_are_named(pixels):
+    with pytest.raises(ValueError, match=r"`pixels` must be a non-negative number.*pixels="):
+        RandomShift(pixels)
+
+
+def test_random_shift_refuses_images_with_channels():
+    with pytest.raises(ValueError, match=r"\(batch, height, width\).*input_shape"):
+        RandomShift(2)(np.zeros((2, 28, 28, 1), "float32"), training=True)

@@ -3,7 +3,7 @@
 Lessons 3, 4 and 5 judge generated digits with a classifier trained on the same training
 digits. `trained_judge` trains it under a fixed seed and saves its weights in
 ``default_data_dir()/judges``; a later call with the same digits, settings, seed, Keras backend,
-Keras version and classifier code loads them instead (under a second, against 20–60 s of
+Keras version and classifier code loads them instead (under a second, against 10–35 s of
 training on 2 CPU cores). So the three lessons judge with the same classifier, and their
 numbers can be compared. Delete the folder to train afresh.
 """

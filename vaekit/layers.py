@@ -1,4 +1,4 @@
-"""The `Sampling` layer: the reparameterisation trick."""
+"""Layers: `Sampling` (the reparameterisation trick) and `RandomShift` (augmentation)."""
 
 from __future__ import annotations
 
@@ -77,3 +77,68 @@ class Sampling(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="vaekit")
+class RandomShift(keras.layers.Layer):
+    """Moves each image by a random distance, in training only (data augmentation).
+
+    Each image gets its own shift, drawn uniformly from `-pixels..pixels` rows and columns (not
+    only whole pixels). Pixels are read with bilinear interpolation and 0 is shifted in at the
+    edges, as in `keras.layers.RandomTranslation(fill_mode="constant")`; here the move is two
+    batched matrix products with sparse interpolation matrices, which costs little on every
+    backend. At inference the layer passes its input through.
+
+    Args:
+        pixels: largest shift, a non-negative number (NumPy numbers too).
+        seed: integer seed for the layer's `keras.random.SeedGenerator`, or None.
+        **kwargs: standard layer arguments such as `name`.
+
+    Call arguments:
+        inputs: images `(batch, height, width)`.
+        training: shift only when True.
+
+    Returns:
+        images of the same shape.
+    """
+
+    def __init__(self, pixels: float, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if (isinstance(pixels, bool) or not isinstance(pixels, numbers.Real)
+                or not 0 <= pixels < float("inf")):
+            raise ValueError(
+                f"`pixels` must be a non-negative number. Received: pixels={pixels!r}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+            raise TypeError(f"`seed` must be an integer or None. Received: seed={seed!r}")
+        self.pixels = float(pixels)
+        self.seed = None if seed is None else int(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
+
+    def build(self, input_shape):
+        if len(input_shape) != 3 or None in input_shape[1:]:
+            raise ValueError(
+                "`RandomShift` expects images of shape (batch, height, width). "
+                f"Received: input_shape={tuple(input_shape)}"
+            )
+
+    def call(self, inputs, training=False):
+        if not training or self.pixels == 0:
+            return inputs
+        shifts = keras.random.uniform((2, ops.shape(inputs)[0]), -self.pixels, self.pixels,
+                                      dtype=self.compute_dtype, seed=self.seed_generator)
+        rows = self._interpolation(inputs.shape[1], shifts[0])
+        columns = self._interpolation(inputs.shape[2], shifts[1])
+        return ops.einsum("nij,njk,nlk->nil", rows, inputs, columns)
+
+    def _interpolation(self, size: int, shifts):
+        """`(batch, size, size)`: entry `[n, i, j]` is the weight of input pixel `j` in output
+        pixel `i` of image `n`, which reads position `i - shifts[n]` (weights to 0 outside)."""
+        positions = ops.cast(ops.arange(size), self.compute_dtype)
+        reads = positions[None, :, None] - shifts[:, None, None]
+        return ops.relu(1.0 - ops.abs(reads - positions[None, None, :]))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "pixels": self.pixels, "seed": self.seed}

@@ -37,6 +37,7 @@ from vaekit.checks import (
     check_positive_int,
     check_positive_number,
 )
+from vaekit.layers import RandomShift
 from vaekit.models import predict_in_batches
 
 FEATURE_LAYER = "features"
@@ -74,15 +75,15 @@ def _check_judge(judge) -> None:
 def build_digit_classifier(width: int = 16, feature_units: int = 128) -> keras.Model:
     """A small convolutional digit classifier `(batch, 28, 28) → (batch, 10)` probabilities.
 
-    Random shifts of up to 2 pixels (training only) → two 3×3 conv + max-pool blocks with
+    Random shifts of up to 2.24 pixels (training only) → two 3×3 conv + max-pool blocks with
     `width` and `2 * width` channels → dropout → a Dense layer named `"features"` with
     `feature_units` units → softmax over the ten digits.
     """
     width = check_positive_int("width", width)
     feature_units = check_positive_int("feature_units", feature_units)
     inputs = keras.Input(shape=(28, 28), name="images")
-    h = layers.Reshape((28, 28, 1))(inputs)
-    h = layers.RandomTranslation(0.08, 0.08, fill_mode="constant")(h)
+    h = RandomShift(2.24)(inputs)  # up to 8 % of the image, either way
+    h = layers.Reshape((28, 28, 1))(h)
     for channels in (width, 2 * width):
         h = layers.Conv2D(channels, 3, padding="same", activation="relu")(h)
         h = layers.MaxPooling2D()(h)
