@@ -10,6 +10,13 @@ from keras import ops
 from vaekit.checks import as_real_array
 
 
+def _layer_seed(seed) -> int | None:
+    """`seed` as an int, or None; anything else raises a TypeError naming it."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise TypeError(f"`seed` must be an integer or None. Received: seed={seed!r}")
+    return None if seed is None else int(seed)
+
+
 @keras.saving.register_keras_serializable(package="vaekit")
 class Sampling(keras.layers.Layer):
     """Draws `z ~ N(z_mean, exp(z_log_var))` as `z = z_mean + exp(z_log_var / 2) * epsilon`.
@@ -40,9 +47,7 @@ class Sampling(keras.layers.Layer):
 
     def __init__(self, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-            raise TypeError(f"`seed` must be an integer or None. Received: seed={seed!r}")
-        self.seed = None if seed is None else int(seed)
+        self.seed = _layer_seed(seed)
         self.seed_generator = keras.random.SeedGenerator(self.seed)
 
     def __call__(self, inputs, *args, **kwargs):
@@ -108,10 +113,8 @@ class RandomShift(keras.layers.Layer):
                 or not 0 <= pixels < float("inf")):
             raise ValueError(
                 f"`pixels` must be a non-negative number. Received: pixels={pixels!r}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-            raise TypeError(f"`seed` must be an integer or None. Received: seed={seed!r}")
         self.pixels = float(pixels)
-        self.seed = None if seed is None else int(seed)
+        self.seed = _layer_seed(seed)
         self.seed_generator = keras.random.SeedGenerator(self.seed)
 
     def build(self, input_shape):
