@@ -36,30 +36,27 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(INSTALLED)  ## open the lessons in JupyterLab
 	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
-# Unit tests run in parallel, one file per worker, on TensorFlow, JAX and PyTorch and on the
-# oldest versions (all but the two tests that run whole lessons). Then every lesson in fast mode
-# with every claim strict, on each backend, and lesson 3 on the oldest versions: two runs at a
-# time, one CPU thread each (scripts/lesson_matrix.py). $(1): a venv's bin folder.
-TEST_WORKERS ?= 2
-UNIT_TESTS = VAEKIT_FAST=1 $(1)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile tests
+# The unit tests on TensorFlow, JAX and PyTorch and on the oldest versions (all but the tests
+# that execute whole lessons), then every lesson in fast mode with every claim strict, on each
+# backend, and lesson 3 on the oldest versions: each pass and each lesson is one pytest run on
+# one CPU thread, two at a time, the unit-test passes first (scripts/lesson_matrix.py).
 LESSON_3 := notebooks/03_variational_autoencoder.ipynb
 
-test: $(BACKENDS) $(FLOOR)  ## lint; unit tests and every lesson (fast mode) on TensorFlow, JAX and PyTorch; unit tests and lesson 3 on the oldest versions
+test:  ## lint; unit tests and every lesson (fast mode) on TensorFlow, JAX and PyTorch; unit tests and lesson 3 on the oldest versions
+	$(MAKE) --no-print-directory -j2 $(BACKENDS) $(FLOOR)  # the two environments side by side
 	$(BIN)/ruff check vaekit tests scripts benchmarks notebooks
-	$(call UNIT_TESTS,$(BIN))
-	for backend in jax torch; do \
-		KERAS_BACKEND=$$backend $(call UNIT_TESTS,$(BIN)) -q -m "not backend_independent" \
-			|| exit 1; \
-	done
-	$(call UNIT_TESTS,$(FLOOR_VENV)/bin) -q --ignore tests/test_lesson_edits.py \
-		--ignore tests/test_student_edition.py
-	$(BIN)/python scripts/lesson_matrix.py --run $(BIN) tensorflow,jax,torch notebooks/*.ipynb \
+	$(BIN)/python scripts/lesson_matrix.py \
+		--tests $(BIN) tensorflow "" \
+		--tests $(BIN) jax "not backend_independent" \
+		--tests $(FLOOR_VENV)/bin tensorflow "not executes_a_lesson" \
+		--tests $(BIN) torch "not backend_independent" \
+		--run $(BIN) tensorflow,jax,torch notebooks/*.ipynb \
 		--run $(FLOOR_VENV)/bin tensorflow $(LESSON_3)
 
 lessons: $(INSTALLED)  ## re-execute every notebook in full mode and refresh its outputs
 	$(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb
 
-bench: $(INSTALLED)  ## run the benchmarks and write benchmarks/RESULTS.md
+bench: $(BACKENDS)  ## run the benchmarks (parts 1 and 3 on JAX too) and write benchmarks/RESULTS.md
 	$(BIN)/python -m benchmarks.run_all
 
 student: $(INSTALLED)  ## the lessons without exercise solutions, in build/student/ (not committed)

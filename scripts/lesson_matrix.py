@@ -1,13 +1,18 @@
-"""Execute the lessons under nbval on several Keras backends and environments, a few at a time.
+"""Run the unit tests and the lessons on several Keras backends and environments, a few at a time.
 
-    python scripts/lesson_matrix.py --run .venv/bin tensorflow,jax,torch notebooks/*.ipynb \
+    python scripts/lesson_matrix.py \
+        --tests .venv/bin tensorflow "" --tests .venv/bin jax,torch "not backend_independent" \
+        --run .venv/bin tensorflow,jax,torch notebooks/*.ipynb \
         --run .venv-floor/bin tensorflow notebooks/03_variational_autoencoder.ipynb
 
-Each (environment, backend, lesson) is one pytest run (fast mode, strict claims), on one CPU
-thread, `--slots` of them at once: on a small machine two one-thread runs finish sooner than
-the same runs one after another on all cores, and a lesson that compares models under a time
-budget still gets one core to itself. Each run's output is printed when it ends; a table of
-seconds per lesson and backend closes the report, and the exit status is 1 if any run failed.
+Each unit-test pass (`--tests BIN BACKENDS MARKS`: the tests selected by the pytest marker
+expression MARKS, "" for all) and each (environment, backend, lesson) under nbval (`--run`: fast
+mode, strict claims) is one pytest run on one CPU thread, `--slots` of them at once: on a small
+machine two one-thread runs finish sooner than the same runs one after another on all cores,
+a lesson that compares models under a time budget still gets one core to itself, and no core
+idles while another finishes the last files of a pass. The unit-test passes, the longest runs,
+start first. Each run's output is printed when it ends; a table of seconds per run and backend
+closes the report, and the exit status is 1 if any run failed.
 """
 
 from __future__ import annotations
@@ -34,11 +39,13 @@ NBVAL_OPTIONS = ["--nbval-lax", "--nbval-current-env",
 
 @dataclass(frozen=True)
 class Job:
-    """One lesson under one backend, run with the pytest of the environment in `bin_dir`."""
+    """One lesson, or the unit tests (`notebook` None) selected by the pytest marker expression
+    `marks`, under one backend, run with the pytest of the environment in `bin_dir`."""
 
     bin_dir: Path
     backend: str
-    notebook: Path
+    notebook: Path | None = None
+    marks: str = ""
 
     @property
     def column(self) -> str:
@@ -46,16 +53,45 @@ class Job:
         return f"{self.backend} ({self.bin_dir.parent.name})"
 
     @property
+    def row(self) -> str:
+        """The lesson, e.g. "03_variational_autoencoder", or "unit tests"."""
+        return "unit tests" if self.notebook is None else self.notebook.stem
+
+    @property
     def name(self) -> str:
-        return f"{self.notebook.stem} [{self.backend}, {self.bin_dir.parent.name}]"
+        return f"{self.row} [{self.backend}, {self.bin_dir.parent.name}]"
 
     def command(self) -> list[str]:
-        return [str(self.bin_dir / "pytest"), "-p", "no:cacheprovider", "-q", *NBVAL_OPTIONS,
-                str(self.notebook)]
+        pytest = [str(self.bin_dir / "pytest"), "-p", "no:cacheprovider", "-q"]
+        if self.notebook is None:
+            return pytest + (["-m", self.marks] if self.marks else []) + [str(TESTS)]
+        return pytest + NBVAL_OPTIONS + [str(self.notebook)]
 
     def environment(self) -> dict[str, str]:
         return dict(os.environ, **ONE_THREAD, KERAS_BACKEND=self.backend, VAEKIT_FAST="1",
                     VAEKIT_STRICT_CLAIMS="1")
+
+
+TESTS = Path(__file__).resolve().parent.parent / "tests"
+
+
+def _environment_and_backends(option: str, bin_dir: str, backends: str) -> tuple[Path, list]:
+    """Check an option's BIN and BACKENDS; return them parsed."""
+    bin_dir, backends = Path(bin_dir), backends.split(",")
+    if not (bin_dir / "pytest").exists():
+        raise argparse.ArgumentTypeError(f"{option}: no pytest in {bin_dir}")
+    for backend in backends:
+        if backend not in BACKENDS:
+            raise argparse.ArgumentTypeError(
+                f"{option}: backend must be one of {', '.join(BACKENDS)}. "
+                f"Received: {backend!r}")
+    return bin_dir, backends
+
+
+def parse_tests(values: list[str]) -> list[Job]:
+    """`BIN BACKEND[,BACKEND…] MARKS` → one unit-test job per backend."""
+    bin_dir, backends = _environment_and_backends("--tests", values[0], values[1])
+    return [Job(bin_dir, backend, marks=values[2].strip()) for backend in backends]
 
 
 def parse_run(values: list[str]) -> list[Job]:
@@ -63,24 +99,19 @@ def parse_run(values: list[str]) -> list[Job]:
     if len(values) < 3:
         raise argparse.ArgumentTypeError(
             f"--run needs BIN BACKENDS NOTEBOOK…. Received: --run {' '.join(values)}")
-    bin_dir, backends, notebooks = Path(values[0]), values[1].split(","), values[2:]
-    if not (bin_dir / "pytest").exists():
-        raise argparse.ArgumentTypeError(f"--run: no pytest in {bin_dir}")
-    for backend in backends:
-        if backend not in BACKENDS:
-            raise argparse.ArgumentTypeError(
-                f"--run: backend must be one of {', '.join(BACKENDS)}. Received: {backend!r}")
-    for notebook in notebooks:
+    bin_dir, backends = _environment_and_backends("--run", values[0], values[1])
+    for notebook in values[2:]:
         if not Path(notebook).is_file():
             raise argparse.ArgumentTypeError(f"--run: no notebook at {notebook}")
     return [Job(bin_dir, backend, Path(notebook)) for backend in backends
-            for notebook in notebooks]
+            for notebook in values[2:]]
 
 
 def in_lesson_order(jobs: list[Job]) -> list[Job]:
-    """Lesson 1 on every backend, then lesson 2, …: lesson 3 has saved its judge
-    (`vaekit.judge_cache`) by the time lessons 4 and 5 start, and no long run starts last."""
-    return sorted(jobs, key=lambda job: job.notebook.name)
+    """The unit tests first (the longest runs, in the order given), then lesson 1 on every
+    backend, then lesson 2, …: lesson 3 has saved its judge (`vaekit.judge_cache`) by the time
+    lessons 4 and 5 start, and no long run starts last."""
+    return sorted(jobs, key=lambda job: "" if job.notebook is None else job.notebook.name)
 
 
 def run(job: Job) -> tuple[Job, int, float, str]:
@@ -91,22 +122,27 @@ def run(job: Job) -> tuple[Job, int, float, str]:
 
 
 def table(results: list[tuple[Job, int, float, str]]) -> str:
-    """Seconds per lesson (rows) and backend/environment (columns), Markdown."""
+    """Seconds per run (rows: the unit tests, then each lesson) and backend/environment
+    (columns), Markdown."""
     columns = list(dict.fromkeys(job.column for job, *_ in results))
     rows: dict[str, dict[str, str]] = {}
     for job, status, seconds, _ in results:
         cell = f"{seconds:.0f} s" + ("" if status == 0 else " FAILED")
-        rows.setdefault(job.notebook.stem, {})[job.column] = cell
-    lines = ["| lesson | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
-    for lesson in sorted(rows):
-        lines.append(f"| {lesson} | "
-                     + " | ".join(rows[lesson].get(column, "") for column in columns) + " |")
+        rows.setdefault(job.row, {})[job.column] = cell
+    lines = ["| run | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    for name in sorted(rows, key=lambda name: (name != "unit tests", name)):
+        lines.append(f"| {name} | "
+                     + " | ".join(rows[name].get(column, "") for column in columns) + " |")
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--run", nargs="+", action="append", required=True,
+    parser.add_argument("--tests", nargs=3, action="append", default=[],
+                        metavar=("BIN", "BACKENDS", "MARKS"), help="an environment's bin "
+                        "folder, comma-separated backends, a pytest marker expression (\"\" "
+                        "for all): the unit tests so selected, on each backend")
+    parser.add_argument("--run", nargs="+", action="append", default=[],
                         metavar="BIN BACKENDS NOTEBOOK", help="an environment's bin folder, "
                         "comma-separated backends, the notebooks to run on each")
     parser.add_argument("--slots", type=int, default=2, help="runs at once (default 2)")
@@ -114,9 +150,12 @@ def main() -> int:
     if args.slots < 1:
         parser.error(f"--slots must be a positive integer. Received: --slots {args.slots}")
     try:
-        jobs = [job for values in args.run for job in parse_run(values)]
+        jobs = [job for values in args.tests for job in parse_tests(values)]
+        jobs += [job for values in args.run for job in parse_run(values)]
     except argparse.ArgumentTypeError as error:
         parser.error(str(error))
+    if not jobs:
+        parser.error("nothing to run: give --tests or --run")
     jobs = in_lesson_order(jobs)
     start, results = time.perf_counter(), []
     with ThreadPoolExecutor(max_workers=args.slots) as pool:

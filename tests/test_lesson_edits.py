@@ -9,8 +9,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 # How a broken claim shows (in learner and strict mode) does not depend on the backend:
-# run once, on the default backend.
-pytestmark = pytest.mark.backend_independent
+# run once, on the default backend (and not on the oldest versions, which run lesson 3 itself).
+pytestmark = [pytest.mark.backend_independent, pytest.mark.executes_a_lesson]
 
 LESSON = Path(__file__).parent.parent / "notebooks" / "03_variational_autoencoder.ipynb"
 # A bigger code (the 2-D figures then show a slice) and far too little training.

@@ -63,14 +63,40 @@ def test_bad_runs_are_named(fake_bin, values, named):
         matrix.parse_run([value.format(bin=fake_bin) for value in values])
 
 
-def test_the_table_has_a_row_per_lesson_and_marks_failures(fake_bin):
+def test_unit_test_passes_select_by_marker_and_run_first_on_one_thread(fake_bin):
+    matrix = load_script()
+    [lesson] = matrix.parse_run([str(fake_bin), "jax", str(LESSON)])
+    all_tests, = matrix.parse_tests([str(fake_bin), "tensorflow", ""])
+    jax, torch = matrix.parse_tests([str(fake_bin), "jax,torch", " not backend_independent "])
+    assert matrix.in_lesson_order([lesson, jax, all_tests, torch]) == [jax, all_tests, torch,
+                                                                         lesson]
+    assert all_tests.command()[-1] == jax.command()[-1] == str(ROOT / "tests")
+    assert "-m" not in all_tests.command() and "--nbval-lax" not in all_tests.command()
+    assert jax.command()[-3:-1] == ["-m", "not backend_independent"]
+    assert jax.environment()["KERAS_BACKEND"] == "jax"
+    assert jax.environment()["OMP_NUM_THREADS"] == "1" and jax.name.startswith("unit tests [jax")
+    with pytest.raises(argparse.ArgumentTypeError, match="--tests: backend must be one of"):
+        matrix.parse_tests([str(fake_bin), "mxnet", ""])
+
+
+def test_nothing_to_run_is_refused(monkeypatch, capsys):
+    matrix = load_script()
+    monkeypatch.setattr("sys.argv", ["lesson_matrix.py"])
+    with pytest.raises(SystemExit):
+        matrix.main()
+    assert "nothing to run: give --tests or --run" in capsys.readouterr().err
+
+
+def test_the_table_has_a_row_per_run_and_marks_failures(fake_bin):
     matrix = load_script()
     jax, torch = matrix.parse_run([str(fake_bin), "jax,torch", str(LESSON)])
-    text = matrix.table([(jax, 0, 41.2, ""), (torch, 1, 90.0, "")])
-    header, _, row = text.splitlines()
+    unit, = matrix.parse_tests([str(fake_bin), "torch", ""])
+    text = matrix.table([(jax, 0, 41.2, ""), (torch, 1, 90.0, ""), (unit, 0, 200.0, "")])
+    header, _, first, second = text.splitlines()
     venv = fake_bin.parent.name
-    assert header == f"| lesson | jax ({venv}) | torch ({venv}) |"
-    assert row.startswith("| 03_variational_autoencoder | 41 s | 90 s FAILED |")
+    assert header == f"| run | jax ({venv}) | torch ({venv}) |"
+    assert first == "| unit tests |  | 200 s |"
+    assert second.startswith("| 03_variational_autoencoder | 41 s | 90 s FAILED |")
 
 
 def test_a_failing_run_fails_the_matrix_and_shows_its_output(tmp_path, monkeypatch, capsys):

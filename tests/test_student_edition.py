@@ -113,6 +113,7 @@ def test_code_cells_and_metadata_are_unchanged(editions, name):
     nbformat.validate(student)
 
 
+@pytest.mark.executes_a_lesson
 def test_a_student_lesson_executes_top_to_bottom(tmp_path, monkeypatch):
     """Run like the lesson itself (fast mode, strict claims), from a folder outside the
     checkout: vaekit and its data must be found from there too."""
