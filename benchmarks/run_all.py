@@ -1,46 +1,56 @@
 """Run every benchmark part in one process and write `benchmarks/RESULTS.md`.
 
-    python -m benchmarks.run_all                  # everything (~22 min on 2 CPU cores)
+    python -m benchmarks.run_all                  # everything (~30 min on 2 CPU cores)
     python -m benchmarks.run_all --skip-lessons   # without the notebook runs
     python -m benchmarks.run_all --tiny --output /tmp/RESULTS.md   # smoke run
 
 Every figure is a ratio of two measurements taken in this same run, so results from
 different machines can be compared. Parts: 1 throughput, 2 overhead, 3 time to a real likelihood,
-4 lessons, 5 likelihood table (binarised MNIST).
+4 lessons, 5 likelihood table (binarised MNIST). Parts 1 and 3 also run on the backends named by
+`--backends` (default: JAX), each in a child process (`benchmarks.other_backends`).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.metadata
 import os
 import time
 from pathlib import Path
 
 import keras
 
-from benchmarks import lessons, overhead, quality, throughput, time_to_likelihood
-from benchmarks.common import load_data, machine_info, markdown_table
+from benchmarks import (
+    lessons,
+    other_backends,
+    overhead,
+    quality,
+    throughput,
+    time_to_likelihood,
+)
+from benchmarks.common import BACKEND_NAMES, load_data, machine_info, markdown_table
 
 LOADED_THRESHOLD = 0.5  # 1-minute load average above which timings are flagged
 
 
 def _headline(results: dict) -> str:
-    """The summary table: one row per goal, with the measured ratio."""
+    """The summary table: one row per goal (per backend for parts 1 and 3), with the ratio."""
     rows = []
-    if "throughput" in results:
-        dense, one_per_call = results["throughput"]["rows"][:2]
+    for part in results.get("throughput", []):
+        dense, one_per_call = part["rows"][:2]
         rows.append([f"1. dense VAE train FLOP/s ÷ matmul FLOP/s, batch 128, "
-                     f"{dense['batches_per_call']} batches per call", "≥ 0.35",
+                     f"{dense['batches_per_call']} batches per call "
+                     f"({BACKEND_NAMES[part['backend']]})", "≥ 0.35",
                      f"{dense['ratio']:.2f} (1 per call: {one_per_call['ratio']:.2f})"])
     if "overhead" in results:
         rows.append(["2. vaekit VAE ÷ hand-written VAE, examples/s", "≥ 0.95",
                      f"{results['overhead']['ratio']:.2f}"])
-    if "time_to_likelihood" in results:
-        for name, r in results["time_to_likelihood"]["recipes"].items():
+    for part in results.get("time_to_likelihood", []):
+        for name, r in part["recipes"].items():
             value = f"{r['ratio']:.2f}" if r["reached"] else "not reached"
-            rows.append([f"3. time to a plain VAE's −log p(x) after 30 s, ÷ 30 s ({name})",
-                         "≤ 0.5", value])
+            rows.append([f"3. time to a plain VAE's −log p(x) after 30 s, ÷ 30 s ({name}, "
+                         f"{BACKEND_NAMES[part['backend']]})", "≤ 0.5", value])
     if "lessons" in results:
         r = results["lessons"]
         rows.append(["4. all lessons, full mode, seconds ÷ 600 s", "≤ 1",
@@ -48,6 +58,17 @@ def _headline(results: dict) -> str:
         rows.append(["4. largest notebook peak RSS ÷ 1.5 GB", "≤ 1",
                      f"{r['max_peak_rss_mb'] / lessons.PEAK_GOAL_MB:.2f}"])
     return markdown_table(["figure", "goal", "measured"], rows)
+
+
+def _version(backend: str) -> str:
+    """The installed version of a Keras backend's package ("?" if none is found)."""
+    names = ("tensorflow", "tensorflow-cpu") if backend == "tensorflow" else (backend,)
+    for name in names:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "?"
 
 
 def write_results(path: Path, results: dict, info: dict, data, seconds: float,
@@ -66,6 +87,11 @@ def write_results(path: Path, results: dict, info: dict, data, seconds: float,
         f"({info['backend']} backend), NumPy {info['numpy']}",
         f"- Data: {data.description}",
     ]
+    others = [part["backend"] for part in results.get("throughput", [])[1:]]
+    if others:
+        versions = ", ".join(f"{BACKEND_NAMES[name]} {_version(name)}" for name in others)
+        header.append(f"- Parts 1 and 3 also on {versions}, each in a process of its own "
+                      "(its own matmul ceiling and its own baseline)")
     if load is not None:
         values = ", ".join(f"{v:.2f}" for v in load)
         header.append(f"- Load average at start (1/5/15 min): {values}")
@@ -89,32 +115,53 @@ def main(argv: list[str] | None = None) -> dict:
                         help="do not run the lesson notebooks (part 4)")
     parser.add_argument("--notebooks", nargs="*", type=Path,
                         help="notebooks for part 4 (default: notebooks/NN_*.ipynb)")
+    parser.add_argument("--backends", default="jax",
+                        help="comma-separated other Keras backends for parts 1 and 3, each in "
+                        "a child process (default: jax; '' for none)")
     parser.add_argument("--output", type=Path, default=Path(__file__).with_name("RESULTS.md"))
     parser.add_argument("--note", help="a line to add to the report's header")
     args = parser.parse_args(argv)
+    backends = [name for name in args.backends.split(",") if name]
+    for name in backends:
+        if name not in BACKEND_NAMES or name == keras.config.backend():
+            parser.error(f"--backends: each must be another of {', '.join(BACKEND_NAMES)}. "
+                         f"Received: {name!r}")
 
     start = time.perf_counter()
     info = machine_info()
     keras.utils.set_random_seed(0)
     data = load_data(tiny=args.tiny)
-    results, sections = {}, []
+    results, sections = {}, {}
     parts = [("throughput", throughput), ("overhead", overhead),
              ("time_to_likelihood", time_to_likelihood), ("quality", quality)]
     for name, module in parts:
         part_start = time.perf_counter()
         results[name] = module.run(data, tiny=args.tiny)
-        sections.append(module.report(results[name]))
-        print(sections[-1], f"[{name}: {time.perf_counter() - part_start:.0f} s]\n", flush=True)
+        sections[name] = [module.report(results[name])]
+        print(sections[name][0], f"[{name}: {time.perf_counter() - part_start:.0f} s]\n",
+              flush=True)
+    for name in other_backends.PARTS:  # parts 1 and 3: one result per backend
+        results[name] = [results[name]]
+    for backend in backends:
+        part_start = time.perf_counter()
+        for name, result in other_backends.run(backend, tiny=args.tiny).items():
+            results[name].append(result)
+            sections[name].append(dict(parts)[name].report(result))
+            print(sections[name][-1], flush=True)
+        print(f"[{backend}: {time.perf_counter() - part_start:.0f} s]\n", flush=True)
     notebooks = args.notebooks if args.notebooks is not None else lessons.lesson_notebooks()
     if args.skip_lessons or not notebooks:
-        sections.insert(3, "## 4. Lessons\n\nNot run in this report (`--skip-lessons` or no "
-                           "notebooks found).\n")
+        sections["lessons"] = ["## 4. Lessons\n\nNot run in this report (`--skip-lessons` or "
+                               "no notebooks found).\n"]
     else:
-        results["lessons"] = lessons.run(notebooks)
-        sections.insert(3, lessons.report(results["lessons"]))
-        print(sections[3], flush=True)
+        # The baseline (lessons 1–3 of an earlier commit) goes with the lessons themselves.
+        results["lessons"] = lessons.run(notebooks, baseline=args.notebooks is None)
+        sections["lessons"] = [lessons.report(results["lessons"])]
+        print(sections["lessons"][0], flush=True)
+    ordered = [section for name in ("throughput", "overhead", "time_to_likelihood", "lessons",
+                                    "quality") for section in sections[name]]
     seconds = time.perf_counter() - start
-    write_results(args.output, results, info, data, seconds, sections, args.note)
+    write_results(args.output, results, info, data, seconds, ordered, args.note)
     print(f"Wrote {args.output} ({seconds / 60:.1f} min).")
     return results
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import keras
 
 from benchmarks.common import (
+    BACKEND_NAMES,
     markdown_table,
     matmul_flops_per_second,
     part_main,
@@ -64,7 +65,8 @@ def run(data, *, tiny: bool = False) -> dict:
     for row in rows:
         row["flops_per_second"] = row["samples_per_second"] * row["flops_per_sample"]
         row["ratio"] = row["flops_per_second"] / ceiling
-    return {"matmul_size": size, "matmul_flops_per_second": ceiling, "rows": rows,
+    return {"backend": keras.config.backend(), "matmul_size": size,
+            "matmul_flops_per_second": ceiling, "rows": rows,
             "layer_gemm_flops_per_second": layer_gemm}
 
 
@@ -82,7 +84,8 @@ def report(result: dict) -> str:
     )
     n = result["matmul_size"]
     return (
-        "## 1. Throughput (goal ≥ 0.35 for the dense model at batch 128)\n\n"
+        f"## 1. Throughput on {BACKEND_NAMES[result['backend']]} "
+        "(goal ≥ 0.35 for the dense model at batch 128)\n\n"
         f"Ceiling: a {n}×{n} float32 matmul at "
         f"**{result['matmul_flops_per_second'] / 1e9:.1f} GFLOP/s**. Train FLOPs per example = "
         "3 × the forward Dense/Conv FLOPs counted from layer shapes (`benchmarks/common.py`).\n\n"

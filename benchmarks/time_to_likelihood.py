@@ -23,7 +23,7 @@ import keras
 import numpy as np
 
 from benchmarks.baselines import build_plain_bernoulli_vae
-from benchmarks.common import markdown_table, part_main
+from benchmarks.common import BACKEND_NAMES, markdown_table, part_main
 from vaekit.binarized import DynamicBinarization, binarize
 from vaekit.diagnostics import importance_weighted_log_likelihood
 from vaekit.models import build_vae
@@ -147,6 +147,7 @@ def run(data, *, tiny: bool = False) -> dict:
         }
     return {
         **settings,
+        "backend": keras.config.backend(),
         "train_images": len(data.x_train),
         "test_digits": len(test_binary),
         "baseline": baseline,
@@ -179,7 +180,8 @@ def report(result: dict) -> str:
               _curve(r["curve"])]
              for name, r in result["recipes"].items()]
     return (
-        "## 3. Time to a real likelihood (goal ≤ 0.5× for lesson 3)\n\n"
+        f"## 3. Time to a real likelihood on {BACKEND_NAMES[result['backend']]} "
+        "(goal ≤ 0.5× for lesson 3)\n\n"
         f"Binarised MNIST, {result['train_images']:,} training digits (dynamic binarisation), "
         f"−log p(x) by importance weighting with K = {result['importance_samples']:,} on one "
         f"fixed binarisation of {result['test_digits']:,} test digits, nats per image. The "

@@ -76,10 +76,12 @@ def seconds_per_section(notebook) -> dict:
     return sections
 
 
-def measure(path: Path, fast: bool, write: bool, seed: int = 0) -> dict:
-    """Execute `path` in a child process; return wall time (s) and the kernel's peak RSS (MB)."""
+def measure(path: Path, fast: bool, write: bool, seed: int = 0,
+            extra_env: dict[str, str] | None = None) -> dict:
+    """Execute `path` in a child process (with `extra_env` added to its environment, which its
+    kernel inherits); return wall time (s) and the kernel's peak RSS (MB)."""
     env = dict(os.environ, VAEKIT_FAST="1" if fast else "0", VAEKIT_SEED=str(seed),
-               VAEKIT_STRICT_CLAIMS="1")
+               VAEKIT_STRICT_CLAIMS="1", **(extra_env or {}))
     command = [sys.executable, __file__, "--child", str(path)] + ([] if write else ["--no-write"])
     start = time.perf_counter()
     child = subprocess.run(command, env=env, capture_output=True, text=True)

@@ -1,6 +1,7 @@
 """The benchmarks run end to end at tiny sizes and report sane figures (no timing thresholds)."""
 
 import ast
+import importlib.util
 import math
 import re
 import sys
@@ -25,6 +26,10 @@ from vaekit.runtime import steps_per_execution  # noqa: E402
 pytestmark = pytest.mark.tensorflow_only
 
 
+# Parts 1 and 3 also run on JAX in a child process, where JAX is installed (not on the floor).
+OTHER_BACKEND = "jax" if importlib.util.find_spec("jax") else None
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """One tiny `run_all` (every part, a one-cell notebook for part 4): results and report."""
@@ -33,7 +38,8 @@ def run(tmp_path_factory):
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")]),
                    notebook)
     output = folder / "RESULTS.md"
-    results = run_all.main(["--tiny", "--output", str(output), "--notebooks", str(notebook)])
+    results = run_all.main(["--tiny", "--output", str(output), "--notebooks", str(notebook),
+                            "--backends", OTHER_BACKEND or ""])
     return results, output.read_text()
 
 
@@ -56,9 +62,32 @@ def test_flop_counts_follow_the_documented_formula():
     assert train_step_flops(build_minimal_vae()) == train_step_flops(build_vae(latent_dim=2))
 
 
-def test_throughput_reports_rates_and_ratios(run):
+def test_parts_1_and_3_run_on_each_backend_asked_for(run):
+    results, text = run
+    backends = ["tensorflow"] + ([OTHER_BACKEND] if OTHER_BACKEND else [])
+    for name in ("throughput", "time_to_likelihood"):
+        assert [part["backend"] for part in results[name]] == backends
+    assert text.count("## 1. Throughput on ") == text.count("## 3. Time to a real likelihood on ")
+    assert text.count("## 1. Throughput on ") == len(backends)
+    if OTHER_BACKEND:
+        assert "## 1. Throughput on JAX" in text and "Parts 1 and 3 also on JAX" in text
+
+
+def test_a_failing_backend_is_named_and_a_bad_one_refused(capsys):
+    from benchmarks import other_backends
+
+    with pytest.raises(RuntimeError, match="KERAS_BACKEND=no_such_backend failed"):
+        other_backends.run("no_such_backend", tiny=True)
+    for bad in ("no_such_backend", "tensorflow"):  # not a backend; the process's own
+        with pytest.raises(SystemExit):
+            run_all.main(["--tiny", "--skip-lessons", "--backends", bad])
+        assert "--backends: each must be another of" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("index", [0, -1])
+def test_throughput_reports_rates_and_ratios(run, index):
     results, _ = run
-    part = results["throughput"]
+    part = results["throughput"][index]
     assert _positive(part["matmul_flops_per_second"])
     assert {row["kind"] for row in part["rows"]} == {"dense", "conv"}
     for row in part["rows"]:
@@ -105,11 +134,12 @@ def test_report_has_every_section(run):
     assert "CPU cores" in text and "TensorFlow" in text and "Keras" in text
 
 
-def test_time_to_likelihood_scores_both_models_on_one_clock(run):
+@pytest.mark.parametrize("index", [0, -1])
+def test_time_to_likelihood_scores_both_models_on_one_clock(run, index):
     from benchmarks import time_to_likelihood
 
     results, _ = run
-    part = results["time_to_likelihood"]
+    part = results["time_to_likelihood"][index]
     curves = [part["baseline"]] + [r["curve"] for r in part["recipes"].values()]
     for curve in curves:
         seconds = [s for s, _ in curve]
@@ -181,3 +211,35 @@ def test_snapshots_are_taken_on_schedule_and_training_stops_at_the_budget(monkey
     weights = snapshots.snapshots[0][1]
     weights[0][...] = 123.0  # a copy: changing it leaves the model alone
     assert not np.any(model.get_weights()[0] == 123.0)
+
+
+def test_the_lesson_baseline_comes_from_git_history_with_its_own_library(tmp_path):
+    from benchmarks.lessons import BASELINE_LESSONS, extract_baseline
+
+    notebooks = extract_baseline(tmp_path)
+    assert [path.name for path in sorted(notebooks.glob("0[123]_*.ipynb"))] == list(
+        BASELINE_LESSONS)
+    assert (tmp_path / "vaekit" / "__init__.py").is_file()
+    with pytest.raises(RuntimeError, match="commit 0000000 is not available from git"):
+        extract_baseline(tmp_path / "other", commit="0" * 40)
+
+
+def test_lesson_speed_is_now_over_the_baseline_from_one_run():
+    from benchmarks import lessons
+
+    first, second = lessons.BASELINE_LESSONS[:2]
+    result = {
+        "rows": [{"notebook": first, "mode": "full", "seconds": 30.0, "peak_rss_mb": 900.0},
+                 {"notebook": first, "mode": "fast", "seconds": 10.0, "peak_rss_mb": 900.0},
+                 {"notebook": second, "mode": "full", "seconds": 99.0, "peak_rss_mb": 900.0},
+                 {"notebook": second, "mode": "fast", "seconds": 20.0, "peak_rss_mb": 900.0}],
+        "full_total_seconds": 129.0, "max_peak_rss_mb": 900.0,
+        "baseline": {"rows": [{"notebook": first, "mode": "full", "seconds": 60.0,
+                               "peak_rss_mb": 800.0}]},
+    }
+    [row] = lessons.speed_rows(result)  # only lessons with both runs
+    assert (row["notebook"], row["then"], row["now"], row["ratio"]) == (first, 60.0, 30.0, 0.5)
+    assert "**0.50**" in lessons.report(result)
+    result["baseline"] = {"skipped": "commit 5431f7a is not available from git"}
+    assert lessons.speed_rows(result) == []
+    assert "Baseline not run: commit 5431f7a" in lessons.report(result)
