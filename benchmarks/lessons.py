@@ -63,7 +63,9 @@ def extract_baseline(folder: Path, commit: str = BASELINE_COMMIT) -> Path:
         raise RuntimeError(f"commit {commit[:7]} is not available from git: "
                            f"{detail.decode(errors='replace').strip()}") from error
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(folder, filter="data")
+        # Extraction filters exist from Python 3.10.12 and 3.11.4 on.
+        options = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        tar.extractall(folder, **options)
     return folder / "notebooks"
 
 
