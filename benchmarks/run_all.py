@@ -1,6 +1,6 @@
 """Run every benchmark part in one process and write `benchmarks/RESULTS.md`.
 
-    python -m benchmarks.run_all                  # everything (~30 min on 2 CPU cores)
+    python -m benchmarks.run_all                  # everything (~20 min on 2 CPU cores)
     python -m benchmarks.run_all --skip-lessons   # without the notebook runs
     python -m benchmarks.run_all --tiny --output /tmp/RESULTS.md   # smoke run
 

@@ -33,6 +33,7 @@ ONE_THREAD = {
     "TF_NUM_INTRAOP_THREADS": "1",
     "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
 }
+TESTS = Path(__file__).resolve().parent.parent / "tests"  # the unit tests of `--tests` runs
 NBVAL_OPTIONS = ["--nbval-lax", "--nbval-current-env",
                  "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
 
@@ -70,9 +71,6 @@ class Job:
     def environment(self) -> dict[str, str]:
         return dict(os.environ, **ONE_THREAD, KERAS_BACKEND=self.backend, VAEKIT_FAST="1",
                     VAEKIT_STRICT_CLAIMS="1")
-
-
-TESTS = Path(__file__).resolve().parent.parent / "tests"
 
 
 def _environment_and_backends(option: str, bin_dir: str, backends: str) -> tuple[Path, list]:
