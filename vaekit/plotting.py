@@ -1,8 +1,8 @@
 """Figures for the lessons. Each function takes `ax=None` and returns the `Figure`.
 
 Image grids are drawn as one mosaic in a single axes, so every figure fits in a subplot of a
-larger figure. Colours for the ten digit classes come from Paul Tol's colour-blind-safe
-"muted" palette, each paired with its own marker.
+larger figure. Colours follow the course style (`vaekit.style`): one colour and marker per
+digit, one colour per method across all lessons.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import numbers
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 from scipy.stats import norm
 
 from vaekit.checks import (
@@ -26,14 +27,12 @@ from vaekit.checks import (
     check_seed,
 )
 from vaekit.models import predict_in_batches
+from vaekit.style import BACKGROUND_COLOUR, CLASS_COLOURS, CLASS_MARKERS, method_colour
 
-CLASS_COLOURS = (
-    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
-    "#DDCC77", "#CC6677", "#882255", "#AA4499", "#777777",
-)
-CLASS_MARKERS = ("o", "s", "^", "v", "D", "P", "X", "<", ">", "*")
-FIT_COLOURS = ("#CC3311", "#009988", "#0077BB", "#EE7733")
+SCATTER_SLICES = 20  # random slices a scatter is drawn in (see plot_latent_scatter)
+MAX_METHODS = 6  # bars or lines per figure that can still be told apart
 LOSS_LABEL = "nats per image"
+HISTORY_LABELS = {"loss": "loss", "reconstruction_loss": "reconstruction", "kl_loss": "KL"}
 TILE_GAP_VALUE = 0.25  # the 1-pixel gap between tiled images: light grey under "gray_r"
 
 
@@ -62,8 +61,9 @@ def _check_dims(dims, latent_dim: int) -> tuple[int, int]:
     return int(dims[0]), int(dims[1])
 
 
-def plot_latent_scatter(codes, labels, *, dims=(0, 1), ax=None, title=None, point_size=6):
-    """Scatter of codes coloured (and marked) by class, with a categorical legend.
+def plot_latent_scatter(codes, labels, *, dims=(0, 1), ax=None, title=None, point_size=12):
+    """Scatter of codes coloured (and marked) by class, in random order, on equal axes, with
+    each digit written at the median of its codes and a categorical legend.
 
     Args:
         codes: `(n, latent_dim)`, latent_dim >= 2.
@@ -83,18 +83,31 @@ def plot_latent_scatter(codes, labels, *, dims=(0, 1), ax=None, title=None, poin
             f"Received: labels with {len(classes)} classes"
         )
     figure, ax = _axes(ax)
-    for index, label in enumerate(classes):
+    x, y = codes[:, dims[0]], codes[:, dims[1]]
+    # Draw the points in random order, a slice at a time with every class in each slice, so
+    # that no class hides under the ones drawn after it.
+    order = np.random.default_rng(0).permutation(len(codes))
+    for chunk in np.array_split(order, min(SCATTER_SLICES, len(order))):
+        for index, label in enumerate(classes):
+            member = chunk[labels[chunk] == label]
+            ax.scatter(x[member], y[member], s=point_size, c=CLASS_COLOURS[index],
+                       marker=CLASS_MARKERS[index], alpha=0.6, linewidths=0)
+    for index, label in enumerate(classes):  # each digit written at the median of its codes
         member = labels == label
-        ax.scatter(
-            codes[member, dims[0]], codes[member, dims[1]], s=point_size,
-            c=CLASS_COLOURS[index], marker=CLASS_MARKERS[index], label=str(label), alpha=0.8,
-        )
+        ax.text(np.median(x[member]), np.median(y[member]), str(label), ha="center",
+                va="center", fontweight="bold", color="white", zorder=6,
+                bbox={"boxstyle": "circle,pad=0.2", "fc": CLASS_COLOURS[index], "ec": "none"})
     ax.axhline(0, color="black", lw=0.5)
     ax.axvline(0, color="black", lw=0.5)
+    ax.set_aspect("equal", adjustable="datalim")
     ax.set_xlabel(f"z[{dims[0]}]")
     ax.set_ylabel(f"z[{dims[1]}]")
-    ax.legend(title="digit", markerscale=2, fontsize="small", loc="center left",
-              bbox_to_anchor=(1.0, 0.5))
+    handles = [
+        Line2D([], [], ls="", marker=CLASS_MARKERS[index], color=CLASS_COLOURS[index],
+               markersize=7, label=str(label))
+        for index, label in enumerate(classes)
+    ]
+    ax.legend(handles=handles, title="digit", loc="center left", bbox_to_anchor=(1.0, 0.5))
     if title:
         ax.set_title(title)
     return figure
@@ -155,6 +168,7 @@ def plot_reconstructions(images, reconstructions, *, num_images: int = 10, ax=No
     axes.set_xticks([])
     height = images.shape[1]
     axes.set_yticks([height / 2, height * 1.5 + 1], ["input", "output"])
+    axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
     return figure
@@ -240,10 +254,13 @@ def plot_interpolation(decoder, z_start, z_end, *, steps: int = 10, ax=None, tit
     return plot_images(images, ncols=steps, ax=ax, title=title)
 
 
-def plot_history(history, *, keys=None, ax=None, title=None):
+def plot_history(history, *, keys=None, labels=None, ax=None, title=None):
     """Training curves from a Keras `History` (or its `.history` dict), in nats per image.
 
-    Validation curves (`val_*`) are drawn dashed in the colour of their training curve.
+    Each key is drawn solid ("training", the average over the epoch's batches while the model
+    changed) and its validation curve (`val_*`) dashed in the same colour ("held-out", measured
+    at the end of the epoch). `labels` maps keys to the words in the legend (default:
+    `HISTORY_LABELS`, else the key itself).
     """
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict) or not logs:
@@ -254,17 +271,25 @@ def plot_history(history, *, keys=None, ax=None, title=None):
     missing = [key for key in keys if key not in logs]
     if missing:
         raise ValueError(f"`keys` not in the history: {missing}. Available: {sorted(logs)}")
+    if labels is not None and not isinstance(labels, dict):
+        raise ValueError(
+            f"`labels` must be a dict {{key: words}}. Received: labels of type "
+            f"{type(labels).__name__}"
+        )
+    names = {**HISTORY_LABELS, **(labels or {})}
     figure, ax = _axes(ax, figsize=(6, 4))
-    for key in keys:
+    for index, key in enumerate(keys):
         values = _history_curve(logs, key)
         epochs = np.arange(1, len(values) + 1)
-        (line,) = ax.plot(epochs, values, label=key)
+        colour = method_colour(key, index)
+        name = names.get(key, key)
+        ax.plot(epochs, values, color=colour, label=f"{name}, training")
         if f"val_{key}" in logs:
-            ax.plot(epochs, _history_curve(logs, f"val_{key}"), ls="--", color=line.get_color(),
-                    label=f"val_{key}")
+            ax.plot(epochs, _history_curve(logs, f"val_{key}"), ls="--", color=colour,
+                    label=f"{name}, held-out")
     ax.set_xlabel("epoch")
     ax.set_ylabel(LOSS_LABEL)
-    ax.legend(fontsize="small")
+    ax.legend()
     if title:
         ax.set_title(title)
     return figure
@@ -297,17 +322,15 @@ def plot_curve_fits(points, fits, *, ax=None, title=None):
             f"`fits` must be a dict {{name: (codes, reconstructions)}}. "
             f"Received: fits of type {type(fits).__name__}"
         )
-    if len(fits) > len(FIT_COLOURS):
-        raise ValueError(
-            f"`fits` can hold at most {len(FIT_COLOURS)} methods. Received: {len(fits)}"
-        )
+    if len(fits) > MAX_METHODS:
+        raise ValueError(f"`fits` can hold at most {MAX_METHODS} methods. Received: {len(fits)}")
     curves = {name: _fitted_curve(name, fit, len(points)) for name, fit in fits.items()}
     figure, ax = _axes(ax, figsize=(6, 5))
-    ax.scatter(points[:, 0], points[:, 1], s=6, c="#BBBBBB", label="data")
-    for (name, curve), colour in zip(curves.items(), FIT_COLOURS, strict=False):
-        ax.plot(curve[:, 0], curve[:, 1], lw=2.5, color=colour, label=name)
+    ax.scatter(points[:, 0], points[:, 1], s=6, c=BACKGROUND_COLOUR, label="data")
+    for index, (name, curve) in enumerate(curves.items()):
+        ax.plot(curve[:, 0], curve[:, 1], lw=2.5, color=method_colour(name, index), label=name)
     ax.set_aspect("equal")
-    ax.legend(fontsize="small")
+    ax.legend()
     if title:
         ax.set_title(title)
     return figure
@@ -356,9 +379,9 @@ def plot_class_shares(shares, *, classes=None, ax=None, title=None):
                 f"`shares[{name!r}]` must be shares in [0, 1]. "
                 f"Received: values in [{values.min():g}, {values.max():g}]"
             )
-    if len(arrays) > len(FIT_COLOURS):
+    if len(arrays) > MAX_METHODS:
         raise ValueError(
-            f"`shares` can hold at most {len(FIT_COLOURS)} entries. Received: {len(arrays)}"
+            f"`shares` can hold at most {MAX_METHODS} entries. Received: {len(arrays)}"
         )
     num_classes = next(iter(sizes))[0]
     classes = np.arange(num_classes) if classes is None else np.asarray(classes)
@@ -369,15 +392,14 @@ def plot_class_shares(shares, *, classes=None, ax=None, title=None):
     figure, ax = _axes(ax, figsize=(7, 3.5))
     width = 0.8 / len(arrays)
     positions = np.arange(num_classes)
-    for index, ((name, values), colour) in enumerate(zip(arrays.items(), FIT_COLOURS,
-                                                         strict=False)):
+    for index, (name, values) in enumerate(arrays.items()):
         ax.bar(positions + (index - (len(arrays) - 1) / 2) * width, values, width,
-               color=colour, label=name)
+               color=method_colour(name, index), label=name)
     ax.axhline(1 / num_classes, color="black", ls="--", lw=1, label="even share")
     ax.set_xticks(positions, [str(c) for c in classes])
     ax.set_xlabel("digit")
     ax.set_ylabel("share")
-    ax.legend(fontsize="small")
+    ax.legend()
     if title:
         ax.set_title(title)
     return figure
@@ -421,10 +443,11 @@ def plot_typicality(distances, *, references=None, ax=None, title=None):
     ax.boxplot(arrays, positions=positions, whis=(5, 95), showfliers=False, widths=0.6,
                medianprops={"color": "black"}, **horizontal)
     ax.set_yticks(positions, names)
-    for (name, value), colour in zip(references.items(), FIT_COLOURS, strict=False):
-        ax.axvline(value, color=colour, ls="--", lw=1.5, label=f"{name} (median {value:.1f})")
+    for index, (name, value) in enumerate(references.items()):
+        ax.axvline(value, color=method_colour(name, index), ls="--", lw=1.5,
+                   label=f"{name} (median {value:.1f})")
     if references:
-        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_xlabel("distance to the nearest digit class (lower = more digit-like)")
     if title:
         ax.set_title(title)
