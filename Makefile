@@ -38,20 +38,21 @@ lab: $(INSTALLED)  ## open the lessons in JupyterLab
 
 # The unit tests on TensorFlow, JAX and PyTorch and on the oldest versions (all but the tests
 # that execute whole lessons), then every lesson in fast mode with every claim strict, on each
-# backend, and lesson 3 on the oldest versions: each pass and each lesson is one pytest run on
+# backend, and lessons 3 and 4 on the oldest versions: each pass and each lesson is one pytest run on
 # one CPU thread, two at a time, the unit-test passes first (scripts/lesson_matrix.py).
-LESSON_3 := notebooks/03_variational_autoencoder.ipynb
+FLOOR_LESSONS := notebooks/03_variational_autoencoder.ipynb notebooks/04_judging_generators.ipynb
 
-test:  ## lint; unit tests and every lesson (fast mode) on TensorFlow, JAX and PyTorch; unit tests and lesson 3 on the oldest versions
+test:  ## lint; unit tests and every lesson (fast mode) on TensorFlow, JAX and PyTorch; unit tests and lessons 3-4 on the oldest versions
 	$(MAKE) --no-print-directory -j2 $(BACKENDS) $(FLOOR)  # the two environments side by side
 	$(BIN)/ruff check vaekit tests scripts benchmarks notebooks
+	$(BIN)/python scripts/lesson_claims.py --check
 	$(BIN)/python scripts/lesson_matrix.py \
 		--tests $(BIN) tensorflow "" \
 		--tests $(BIN) jax "not backend_independent" \
 		--tests $(FLOOR_VENV)/bin tensorflow "not executes_a_lesson" \
 		--tests $(BIN) torch "not backend_independent" \
 		--run $(BIN) tensorflow,jax,torch notebooks/*.ipynb \
-		--run $(FLOOR_VENV)/bin tensorflow $(LESSON_3)
+		--run $(FLOOR_VENV)/bin tensorflow $(FLOOR_LESSONS)
 
 lessons: $(INSTALLED)  ## re-execute every notebook in full mode and refresh its outputs
 	$(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb

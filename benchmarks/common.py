@@ -35,7 +35,7 @@ from vaekit.data import MNIST, load_mnist  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 # The offline subset's size (4,000 / 1,000 images, used whole); the same caps keep full MNIST
-# (when it is cached) within the time budget, as lesson 3 does.
+# (when it is cached) within the time budget, as lessons 3 and 4 do.
 MAX_TRAIN, MAX_TEST = 4_000, 1_000
 BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 TINY_TRAIN, TINY_TEST = 256, 64

@@ -1,11 +1,11 @@
-"""Part 3 — time to a real likelihood: lesson 3's likelihood recipe against a plain dense VAE.
+"""Part 3 — time to a real likelihood: lesson 4's likelihood recipe against a plain dense VAE.
 
 Both models train on the same training digits, binarised afresh every batch
 (`DynamicBinarization`), and are scored on one fixed binarisation of the first
 `LIKELIHOOD_DIGITS` test digits by the importance-weighted −log p(x), K = 1,000, in nats per
 image. The baseline (`baselines.build_plain_bernoulli_vae`: one tanh layer of 500 units each
 way, latent 20, Adam 1e-3, batch 100, one batch per call) trains for `BASELINE_SECONDS`; its
-final −log p(x) is the target. Lesson 3's recipe (`RECIPE`) trains as long. Each run keeps a copy of
+final −log p(x) is the target. Lesson 4's recipe (`RECIPE`) trains as long. Each run keeps a copy of
 its weights every `CHECK_SECONDS` of training; the copies are scored after training (the
 curves), so scoring never interrupts it. Training seconds include building, compiling and
 tracing. A recipe's time to the target is interpolated linearly between the two copies around
@@ -36,11 +36,12 @@ IMPORTANCE_SAMPLES = 1000
 LIKELIHOOD_DIGITS = 300
 TINY = {"baseline_seconds": 2.0, "max_recipe_seconds": 4.0, "check_seconds": 1.0,
         "importance_samples": 20}
-# The likelihood model of notebooks/03_variational_autoencoder.ipynb (its settings cell;
-# tests/test_benchmarks.py checks that the two agree).
+# The likelihood model of lesson 4 (its settings cell; tests/test_benchmarks.py checks that the
+# two agree).
+LESSON = "notebooks/04_judging_generators.ipynb"
 RECIPE = {"latent_dim": 32, "hidden_units": (512, 256), "batch_size": 128,
           "learning_rate": 1e-3, "steps_per_execution": 16}
-RECIPES = {"lesson 3": RECIPE}
+RECIPES = {"lesson 4": RECIPE}
 BASELINE = {"latent_dim": 20, "hidden_units": 500, "batch_size": 100, "learning_rate": 1e-3,
             "steps_per_execution": 1}
 
@@ -181,7 +182,7 @@ def report(result: dict) -> str:
              for name, r in result["recipes"].items()]
     return (
         f"## 3. Time to a real likelihood on {BACKEND_NAMES[result['backend']]} "
-        "(goal ≤ 0.5× for lesson 3)\n\n"
+        "(goal ≤ 0.5× for lesson 4)\n\n"
         f"Binarised MNIST, {result['train_images']:,} training digits (dynamic binarisation), "
         f"−log p(x) by importance weighting with K = {result['importance_samples']:,} on one "
         f"fixed binarisation of {result['test_digits']:,} test digits, nats per image. The "

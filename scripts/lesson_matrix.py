@@ -107,8 +107,8 @@ def parse_run(values: list[str]) -> list[Job]:
 
 def in_lesson_order(jobs: list[Job]) -> list[Job]:
     """The unit tests first (the longest runs, in the order given), then lesson 1 on every
-    backend, then lesson 2, …: lesson 3 has saved its judge (`vaekit.judge_cache`) by the time
-    lessons 4 and 5 start, and no long run starts last."""
+    backend, then lesson 2, …: lesson 4 has saved its judge (`vaekit.judge_cache`) by the time
+    lessons 5 and 6 start, and no long run starts last."""
     return sorted(jobs, key=lambda job: "" if job.notebook is None else job.notebook.name)
 
 

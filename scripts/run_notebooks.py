@@ -6,6 +6,8 @@
     python scripts/run_notebooks.py --no-write --sections notebooks/03_*.ipynb  # time per section
 
 Claims are strict (``VAEKIT_STRICT_CLAIMS=1``): a claim that does not hold stops the run.
+A saved notebook is stamped with the SHA-256 of its code cells (``metadata.vaekit.code_sha256``),
+so a test can tell when code was edited after the run that made the outputs.
 Each notebook runs in its own child process, so the reported peak memory (the kernel's
 maximum resident set size) belongs to that notebook alone. Volatile metadata (execution
 timestamps) is stripped; execution counts are kept.
@@ -14,6 +16,7 @@ timestamps) is stripped; execution counts are kept.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -55,9 +58,20 @@ def execute(path: Path, write: bool) -> dict:
         cell.get("metadata", {}).pop("execution", None)
     notebook.metadata.pop("widgets", None)
     notebook.metadata["kernelspec"] = lab_kernelspec()
+    notebook.metadata["vaekit"] = {"code_sha256": code_fingerprint(notebook)}
     if write:
         nbformat.write(notebook, path)
     return sections
+
+
+def code_fingerprint(notebook) -> str:
+    """SHA-256 of the notebook's code cells, in order: the stamp of the run that made its
+    outputs (a changed code cell, or one added or removed, changes it)."""
+    digest = hashlib.sha256()
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            digest.update(cell.source.encode("utf-8") + b"\0")
+    return digest.hexdigest()
 
 
 def seconds_per_section(notebook) -> dict:

@@ -170,10 +170,10 @@ def test_time_to_target_is_interpolated_between_checks():
     assert seconds_to_target([], 80.0) is None
 
 
-def test_the_benchmark_recipe_is_lesson_3s_likelihood_model():
-    from benchmarks.time_to_likelihood import RECIPE
+def test_the_benchmark_recipe_is_lesson_4s_likelihood_model():
+    from benchmarks.time_to_likelihood import LESSON, RECIPE
 
-    lesson = nbformat.read(ROOT / "notebooks" / "03_variational_autoencoder.ipynb", 4)
+    lesson = nbformat.read(ROOT / LESSON, 4)
     code = "\n".join(cell.source for cell in lesson.cells if cell.cell_type == "code")
 
     def setting(name):
@@ -248,3 +248,20 @@ def test_lesson_speed_is_now_over_the_baseline_from_one_run():
     result["baseline"] = {"skipped": "commit 5431f7a is not available from git"}
     assert lessons.speed_rows(result) == []
     assert "Baseline not run: commit 5431f7a" in lessons.report(result)
+
+
+def test_the_split_lesson_3_is_timed_as_the_two_lessons_it_became():
+    from benchmarks import lessons
+
+    old_3 = lessons.BASELINE_LESSONS[2]
+    now_3, now_4 = lessons.SUCCESSORS[old_3]
+    result = {
+        "rows": [{"notebook": now_3, "mode": "full", "seconds": 40.0, "peak_rss_mb": 900.0},
+                 {"notebook": now_4, "mode": "full", "seconds": 50.0, "peak_rss_mb": 900.0}],
+        "baseline": {"rows": [{"notebook": old_3, "mode": "full", "seconds": 60.0,
+                               "peak_rss_mb": 800.0}]},
+    }
+    [row] = lessons.speed_rows(result)
+    assert (row["now"], row["ratio"]) == (90.0, 1.5)
+    del result["rows"][1]  # lesson 4 not run: no row, rather than half a lesson
+    assert lessons.speed_rows(result) == []

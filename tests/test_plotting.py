@@ -227,3 +227,43 @@ def test_numpy_scalars_and_bool_images_are_valid(decoder):
     assert "real (median 1.5)" in [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
     assert plotting.plot_latent_scatter(CODES, LABELS, dims=(np.int64(1), np.int64(0)),
                                         point_size=np.float32(4.0)).axes
+
+
+def test_plot_images_writes_one_label_per_row():
+    figure, ax = plt.subplots()
+    plotting.plot_images(np.zeros((6, 4, 4)), ncols=3, ax=ax, row_labels=["input", "output"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["input", "output"]
+    assert list(ax.get_yticks()) == pytest.approx([1.5, 6.5])  # the centre of each row
+    with pytest.raises(ValueError, match="row_labels"):
+        plotting.plot_images(np.zeros((6, 4, 4)), ncols=3, row_labels=["only one"])
+
+
+def test_plot_curve_fits_draws_the_reference_curve_and_labels_axes():
+    figure, ax = plt.subplots()
+    t = np.linspace(-1, 1, 30)
+    arc = np.stack([t, t**2], axis=1)
+    plotting.plot_curve_fits(arc, {"PCA": (t, arc)}, ax=ax, reference=arc,
+                             reference_label="true arc")
+    assert "true arc" in [text.get_text() for text in ax.get_legend().get_texts()]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x₁", "x₂")
+    with pytest.raises(ValueError, match="reference"):
+        plotting.plot_curve_fits(arc, {"PCA": (t, arc)}, reference=np.zeros((5, 3)))
+
+
+def test_plot_typicality_axis_label_says_what_lower_means():
+    figure = plotting.plot_typicality({"a": [1.0, 2.0]})
+    assert "nearer a class mean" in figure.axes[0].get_xlabel()
+    figure = plotting.plot_typicality({"a": [1.0, 2.0]}, xlabel="distance (40-D)")
+    assert figure.axes[0].get_xlabel() == "distance (40-D)"
+
+
+def test_plot_manifold_over_a_box_is_drawn_in_latent_units(decoder):
+    figure, ax = plt.subplots()
+    plotting.plot_manifold(decoder, grid_size=5, extent=(-10, 30, -2, 2), ax=ax)
+    left, right = ax.get_xlim()
+    bottom, top = ax.get_ylim()
+    step_x, step_y = 40 / 4, 4 / 4  # grid spacing: tile centres sit on the grid points
+    assert left == pytest.approx(-10 - step_x / 2, abs=0.05 * step_x)
+    assert right == pytest.approx(30 + step_x / 2, abs=0.05 * step_x)
+    assert bottom == pytest.approx(-2 - step_y / 2, abs=0.05 * step_y)
+    assert top == pytest.approx(2 + step_y / 2, abs=0.05 * step_y)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.backend_independent
 ROOT = Path(__file__).parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # The cheapest lesson in fast mode (about 50-60 s on 2 CPU cores), executed as a student would.
-EXECUTED_LESSON = "06_using_a_vae.ipynb"
+EXECUTED_LESSON = "07_using_a_vae.ipynb"
 
 _spec = importlib.util.spec_from_file_location("student_edition",
                                                ROOT / "scripts" / "student_edition.py")

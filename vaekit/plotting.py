@@ -137,15 +137,36 @@ def tile_images(images, ncols: int) -> np.ndarray:
     return mosaic
 
 
-def plot_images(images, *, ncols: int = 10, ax=None, title=None):
-    """A grid of `(n, h, w)` images in [0, 1] as one mosaic."""
+def plot_images(images, *, ncols: int = 10, ax=None, title=None, row_labels=None):
+    """A grid of `(n, h, w)` images in [0, 1] as one mosaic.
+
+    Args:
+        row_labels: optional words for each row of the mosaic, written at its left (e.g.
+            `["input", "2 codings", "8 codings"]`); one per row, `ceil(n / ncols)` in all.
+    """
     images = as_images(images)
     ncols = min(check_positive_int("ncols", ncols), len(images))
     mosaic = tile_images(images, ncols)
+    num_rows = -(-len(images) // ncols)
+    if row_labels is not None:
+        if isinstance(row_labels, str) or len(row_labels) != num_rows:
+            raise ValueError(
+                f"`row_labels` must be a list of {num_rows} labels, one per row of the mosaic. "
+                f"Received: row_labels={row_labels!r}"
+            )
     rows = mosaic.shape[0] / mosaic.shape[1] * ncols
     figure, ax = _axes(ax, figsize=(ncols * 0.8, max(rows * 0.8, 1.0)))
     ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-    ax.set_axis_off()
+    if row_labels is None:
+        ax.set_axis_off()
+    else:
+        height = images.shape[1]
+        ax.set_xticks([])
+        ax.set_yticks([(height + 1) * row + (height - 1) / 2 for row in range(num_rows)],
+                      [str(label) for label in row_labels])
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
     if title:
         ax.set_title(title)
     return figure
@@ -162,16 +183,8 @@ def plot_reconstructions(images, reconstructions, *, num_images: int = 10, ax=No
     check_positive_int("num_images", num_images)
     num_images = min(num_images, len(images))
     stacked = np.concatenate([images[:num_images], reconstructions[:num_images]])
-    figure = plot_images(stacked, ncols=num_images, ax=ax, title=title)
-    axes = figure.axes[-1] if ax is None else ax
-    axes.set_axis_on()
-    axes.set_xticks([])
-    height = images.shape[1]
-    axes.set_yticks([height / 2, height * 1.5 + 1], ["input", "output"])
-    axes.tick_params(length=0)
-    for spine in axes.spines.values():
-        spine.set_visible(False)
-    return figure
+    return plot_images(stacked, ncols=num_images, ax=ax, title=title,
+                       row_labels=["input", "output"])
 
 
 def gaussian_grid(grid_size: int = 15, *, clip: float = 0.05) -> np.ndarray:
@@ -208,18 +221,37 @@ def plot_manifold(decoder, *, grid_size: int = 15, extent=None, clip: float = 0.
     z[:, dims[0]], z[:, dims[1]] = grid_x.ravel(), grid_y.ravel()
     images = predict_in_batches(decoder, z)
     figure, ax = _axes(ax, figsize=(7, 7))
-    ax.imshow(tile_images(images, grid_size), cmap="gray_r", vmin=0, vmax=1,
-              interpolation="nearest")
+    mosaic = tile_images(images, grid_size)
     size = images.shape[1] + 1
-    ticks = np.arange(grid_size) * size + size / 2
-    step = max(1, grid_size // 5)
-    ax.set_xticks(ticks[::step], [f"{x:.1f}" for x in xs[::step]])
-    ax.set_yticks(ticks[::step], [f"{y:.1f}" for y in ys[::-1][::step]])
+    if extent is None:
+        ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        ticks = np.arange(grid_size) * size + size / 2
+        step = max(1, grid_size // 5)
+        ax.set_xticks(ticks[::step], [f"{x:.1f}" for x in xs[::step]])
+        ax.set_yticks(ticks[::step], [f"{y:.1f}" for y in ys[::-1][::step]])
+    else:
+        # Axes in latent units: each tile's centre sits at its grid point, so the ticks are
+        # round latent values that can be matched with a scatter of the codes.
+        ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest",
+                  extent=_tile_extent(xs, ys, size, mosaic.shape), aspect="auto")
     ax.set_xlabel(f"z[{dims[0]}]")
     ax.set_ylabel(f"z[{dims[1]}]")
     if title:
         ax.set_title(title)
     return figure
+
+
+def _tile_extent(xs, ys, size: int, shape) -> tuple[float, float, float, float]:
+    """The latent `(left, right, bottom, top)` of a mosaic whose tile centres are the grid
+    points `xs` (columns) and `ys` (rows, top row = largest y), `size` pixels apart."""
+    centre = (size - 2) / 2  # pixel coordinate of the first tile's centre
+    step_x = (xs[-1] - xs[0]) / max(len(xs) - 1, 1) / size if len(xs) > 1 else 1.0 / size
+    step_y = (ys[-1] - ys[0]) / max(len(ys) - 1, 1) / size if len(ys) > 1 else 1.0 / size
+    left = xs[0] - (centre + 0.5) * step_x
+    right = left + shape[1] * step_x
+    top = ys[-1] + (centre + 0.5) * step_y
+    bottom = top - shape[0] * step_y
+    return float(left), float(right), float(bottom), float(top)
 
 
 def sample_prior(decoder, num_samples: int, *, seed: int = 0) -> np.ndarray:
@@ -306,13 +338,16 @@ def _history_curve(logs: dict, key: str) -> np.ndarray:
     return values
 
 
-def plot_curve_fits(points, fits, *, ax=None, title=None):
+def plot_curve_fits(points, fits, *, ax=None, title=None, reference=None,
+                    reference_label="true curve"):
     """2-D data with each method's 1-D reconstruction drawn as a line through it.
 
     Args:
         points: `(n, 2)` data.
         fits: `{name: (codes, reconstructions)}` with codes `(n,)` or `(n, 1)` and
             reconstructions `(n, 2)`; each line is drawn in the order of its codes.
+        reference: optional `(m, 2)` points of the curve the data was drawn from, in order,
+            drawn as a thin black dashed line labelled `reference_label`.
     """
     points = as_codes(points, "points", min_rows=1)
     if points.shape[1] != 2:
@@ -325,11 +360,22 @@ def plot_curve_fits(points, fits, *, ax=None, title=None):
     if len(fits) > MAX_METHODS:
         raise ValueError(f"`fits` can hold at most {MAX_METHODS} methods. Received: {len(fits)}")
     curves = {name: _fitted_curve(name, fit, len(points)) for name, fit in fits.items()}
+    if reference is not None:
+        reference = as_codes(reference, "reference", min_rows=2)
+        if reference.shape[1] != 2:
+            raise ValueError(
+                f"`reference` must have shape (m, 2). Received: reference.shape={reference.shape}"
+            )
     figure, ax = _axes(ax, figsize=(6, 5))
     ax.scatter(points[:, 0], points[:, 1], s=6, c=BACKGROUND_COLOUR, label="data")
     for index, (name, curve) in enumerate(curves.items()):
         ax.plot(curve[:, 0], curve[:, 1], lw=2.5, color=method_colour(name, index), label=name)
+    if reference is not None:
+        ax.plot(reference[:, 0], reference[:, 1], color="black", ls="--", lw=1, zorder=5,
+                label=reference_label)
     ax.set_aspect("equal")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
     ax.legend()
     if title:
         ax.set_title(title)
@@ -405,16 +451,22 @@ def plot_class_shares(shares, *, classes=None, ax=None, title=None):
     return figure
 
 
-def plot_typicality(distances, *, references=None, ax=None, title=None):
+TYPICALITY_LABEL = "Mahalanobis distance to the nearest digit class (lower = nearer a class mean)"
+
+
+def plot_typicality(distances, *, references=None, ax=None, title=None, xlabel=None):
     """Box plots of `DigitTypicality` distances, one per named set of images.
 
-    Lower is more digit-like. The boxes span the middle half of each set, whiskers the 5th to
-    95th percentiles; outliers are not drawn.
+    Lower means nearer the mean of some digit class — not more realistic: blurry images score
+    lower than crisp real digits, so draw real digits (and noise) as sets of their own to
+    show the scale. The boxes span the middle half of each set, whiskers the 5th to 95th
+    percentiles; outliers are not drawn.
 
     Args:
         distances: `{name: (n,) distances}`, drawn top to bottom in the dict's order.
         references: optional `{name: value}`, e.g. the medians for real digits and for noise,
             drawn as labelled vertical dashed lines.
+        xlabel: the x-axis label; default `TYPICALITY_LABEL`.
     """
     if not isinstance(distances, dict) or not distances:
         raise ValueError("`distances` must be a non-empty dict {name: (n,) distances}.")
@@ -448,7 +500,7 @@ def plot_typicality(distances, *, references=None, ax=None, title=None):
                    label=f"{name} (median {value:.1f})")
     if references:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.set_xlabel("distance to the nearest digit class (lower = more digit-like)")
+    ax.set_xlabel(TYPICALITY_LABEL if xlabel is None else xlabel)
     if title:
         ax.set_title(title)
     return figure
