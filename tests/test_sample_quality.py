@@ -92,6 +92,29 @@ def test_a_collapsed_vae_fails(judged, mnist_subset):
     assert any("coverage" in fault for fault in sample_quality_faults(quality, frechet_bar=bar))
 
 
+def test_a_one_digit_generator_fails_the_bar_but_wins_precision(judged, mnist_subset):
+    """Mode dropping: real 1s only. Precision cannot see it; coverage, and so the bar, can."""
+    judge, real, bar = judged
+    ones = mnist_subset.x_train[mnist_subset.y_train == 1][:400]
+    quality = sample_quality(judge, ones, mnist_subset.x_test)
+    assert quality["precision"] > real["precision"] - 0.1  # as "good" as real digits
+    assert quality["coverage"] < 0.2 and quality["recall"] < 0.2
+    faults = sample_quality_faults(quality, frechet_bar=bar)
+    assert any("coverage" in fault for fault in faults)
+
+
+def test_recall_cannot_tell_blur_from_mode_dropping(judged, mnist_subset):
+    """Why the lessons do not rank models by recall: slightly blurred real digits, all ten
+    digits present, lose recall like a one-digit generator; coverage tells them apart."""
+    judge, real, _ = judged
+    x_train, y_train, x_test = mnist_subset.x_train, mnist_subset.y_train, mnist_subset.x_test
+    blurred = sample_quality(judge, gaussian_filter(x_train[:1000], (0, 1, 1)), x_test)
+    ones = sample_quality(judge, x_train[y_train == 1][:400], x_test)
+    assert real["recall"] > 0.8
+    assert blurred["recall"] < 0.2 and ones["recall"] < 0.2  # both "drop modes" by recall
+    assert blurred["coverage"] > 0.95 > 0.2 > ones["coverage"]  # only one of them does
+
+
 @pytest.mark.parametrize(
     "call, message",
     [

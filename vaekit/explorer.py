@@ -28,8 +28,8 @@ WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"  # Jupyter widgets
 
 
 def _check_point(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(value):
+    number = isinstance(value, (int, float, np.integer, np.floating))
+    if isinstance(value, bool) or not number or not np.isfinite(value):
         raise ValueError(f"`{name}` must be a finite number. Received: {name}={value!r}")
     return float(value)
 
@@ -38,7 +38,10 @@ def decode_point(decoder, z0: float, z1: float) -> np.ndarray:
     """Decode the latent point `(z0, z1, 0, …)`: one image `(*image_shape)`."""
     latent_dim = check_decoder("decoder", decoder)
     if latent_dim < 2:
-        raise ValueError(f"`decoder` must take codes of 2 or more dimensions. Received: {latent_dim}")
+        raise ValueError(
+            "`decoder` must take codes of 2 or more dimensions. "
+            f"Received: a decoder with latent_dim={latent_dim}"
+        )
     z = np.zeros((1, latent_dim), dtype=np.float32)
     z[0, :2] = _check_point("z0", z0), _check_point("z1", z1)
     return predict_in_batches(decoder, z)[0]
@@ -71,9 +74,9 @@ def explorer_figure(decoder, codes, labels, z0: float, z1: float, *, limit: floa
     plot_latent_scatter(codes, labels, ax=left, point_size=3, title=title)
     left.scatter([z0], [z1], s=250, c=method_colour("VAE"), marker="*", edgecolors="black",
                  zorder=7)
-    reach = max(limit, float(np.abs(codes[:, :2]).max()))
-    left.set_xlim(-reach, reach)
-    left.set_ylim(-reach, reach)
+    # Invisible corners at ±limit: the view holds the sliders' whole range (fixed limits would
+    # clash with the scatter's equal aspect), so it does not jump while the star moves.
+    left.scatter([-limit, limit], [-limit, limit], s=0, alpha=0)
     right.imshow(image, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
     others = "" if codes.shape[1] == 2 else ", 0, …"
     right.set_title(f"decoded z = ({z0:.1f}, {z1:.1f}{others})")

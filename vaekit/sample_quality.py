@@ -10,15 +10,24 @@ then judged in its eyes, always against held-out real digits:
   and of real digits (the FID recipe, with this classifier instead of Inception);
 * **precision / recall** (Kynkäänniemi et al., *Improved Precision and Recall Metric for
   Assessing Generative Models*, NeurIPS 2019) — the share of samples that fall inside the k-NN
-  manifold of real digits (falls for blurry or off-manifold samples), and the share of real
-  digits that fall inside the samples' manifold (falls for a model that covers few styles).
+  manifold of real digits, and the share of real digits that fall inside the samples' manifold.
 
 None of these looks at whether a model can reconstruct its input: report them beside a
-fidelity measure (reconstruction error or likelihood), as the lessons do. With about 1,000
-reference digits in this classifier's 128 features, precision can change by more than 0.5
-from one trained classifier to the next (seen for blurred digits), so `sample_quality_faults`
-judges coverage and the Fréchet distance only, against blurred real digits measured by the
-same classifier.
+fidelity measure (reconstruction error or likelihood), as the lessons do. Nor do they see
+memorisation: copies of training digits score like real digits (`vaekit.memorisation` checks
+that). `sample_quality_faults` judges coverage and the Fréchet distance only, against blurred
+real digits measured by the same classifier, because precision and recall fail the rule that a
+degenerate model must not pass:
+
+* precision is won by a model that drops modes — samples of a single digit, or a collapsed
+  model's one blurry average, can all lie inside the real digits' manifold (precision ≈ 1);
+* recall cannot tell blur from mode dropping in this classifier's features — real digits
+  blurred by 1 pixel, with all ten digits present, score recall ≈ 0, like a generator of 1s
+  only, and so do a VAE's reconstructions of the reference digits themselves. A larger k, the
+  class probabilities as features, or blurring both sets first did not separate the two.
+
+They stay in the result of `sample_quality` for comparison with the literature; the lessons do
+not use them to rank models.
 """
 
 from __future__ import annotations
@@ -226,7 +235,8 @@ def sample_quality(judge: DigitClassifier, images, real_images, *, k: int = 3) -
     Returns:
         dict with `confidence` (mean top-class probability), `class_shares` `(10,)`,
         `coverage` (entropy of the shares ÷ log 10, in [0, 1]), `frechet` (Fréchet distance to
-        the real digits' features), `precision` and `recall`.
+        the real digits' features), `precision` and `recall` (see the module docstring: a
+        degenerate model can win either, so neither is part of `sample_quality_faults`).
     """
     _check_judge(judge)
     k = check_positive_int("k", k)

@@ -10,7 +10,6 @@ the course: `CLASS_COLOURS[d]` is digit `d` (no grey, each with its own marker),
 from __future__ import annotations
 
 import matplotlib as mpl
-from cycler import cycler
 
 FIGURE_WIDTH = 9.0  # inches
 FONT_SIZE = 11  # points
@@ -63,7 +62,7 @@ def course_rc() -> dict:
         "ytick.labelsize": FONT_SIZE - 1,
         "legend.fontsize": FONT_SIZE - 1,
         "legend.title_fontsize": FONT_SIZE - 1,
-        "axes.prop_cycle": cycler(color=CYCLE_COLOURS),
+        "axes.prop_cycle": mpl.cycler(color=CYCLE_COLOURS),
         "axes.spines.top": False,
         "axes.spines.right": False,
         "image.interpolation": "nearest",
