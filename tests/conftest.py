@@ -35,6 +35,23 @@ def mnist_subset():
     return load_mnist("subset")
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every Matplotlib figure a test opened."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def decoder():
+    """An untrained decoder `(batch, 2) → (batch, 28, 28)`, one hidden layer of 8 units."""
+    from vaekit.models import build_decoder
+
+    return build_decoder(latent_dim=2, hidden_units=(8,))
+
+
 @pytest.fixture
 def tiny_images():
     """32 random 28×28 images in [0, 1]."""

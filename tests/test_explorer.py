@@ -16,17 +16,6 @@ CODES = RNG.normal(size=(50, 2))
 LABELS = np.arange(50) % 10
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def decoder():
-    return build_decoder(latent_dim=2, hidden_units=(8,))
-
-
 def test_decode_point_is_the_decoder_at_that_point(decoder):
     image = explorer.decode_point(decoder, 0.5, -1.0)
     expected = predict_in_batches(decoder, np.array([[0.5, -1.0]], dtype="float32"))[0]

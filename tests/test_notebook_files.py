@@ -63,19 +63,19 @@ def test_committed_outputs_show_no_stderr_and_no_warning(path):
             assert "Warning:" not in text, f"{path.name}, code cell {index}: {text[:200]}"
 
 
-def _run_notebooks_script():
-    """scripts/run_notebooks.py as a module (it is a script, not a package)."""
+def _script(name: str):
+    """scripts/<name>.py as a module (a script, not a package)."""
     import importlib.util
 
-    path = Path(__file__).parent.parent / "scripts" / "run_notebooks.py"
-    spec = importlib.util.spec_from_file_location("run_notebooks", path)
+    path = Path(__file__).parent.parent / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 def test_the_run_stamp_changes_with_code_cells_only():
-    fingerprint = _run_notebooks_script().code_fingerprint
+    fingerprint = _script("run_notebooks").code_fingerprint
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A"),
                                                nbformat.v4.new_code_cell("x = 1")])
     stamp = fingerprint(notebook)
@@ -95,7 +95,7 @@ def test_outputs_come_from_a_run_of_the_code_as_it_is(path):
     notebook = nbformat.read(path, as_version=4)
     stamp = notebook.metadata.get("vaekit", {}).get("code_sha256")
     assert stamp, f"{path.name} has no run stamp: refresh its outputs with `make lessons`"
-    assert stamp == _run_notebooks_script().code_fingerprint(notebook), (
+    assert stamp == _script("run_notebooks").code_fingerprint(notebook), (
         f"{path.name}: its code cells changed after the run that made its outputs; "
         "refresh them with `make lessons`"
     )
@@ -127,12 +127,7 @@ def test_every_figure_follows_the_course_style(path):
 
 
 def test_instructors_md_lists_the_claims_the_lessons_check():
-    import importlib.util
-
-    path = Path(__file__).parent.parent / "scripts" / "lesson_claims.py"
-    spec = importlib.util.spec_from_file_location("lesson_claims", path)
-    lesson_claims = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(lesson_claims)
+    lesson_claims = _script("lesson_claims")
     text = lesson_claims.INSTRUCTORS.read_text(encoding="utf-8")
     section = lesson_claims.claims_section(LESSONS)
     assert lesson_claims.with_claims(text, section) == text, (

@@ -7,20 +7,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from vaekit import plotting  # noqa: E402
-from vaekit.models import build_autoencoder, build_decoder  # noqa: E402
+from vaekit.models import build_autoencoder  # noqa: E402
 
 RNG = np.random.default_rng(0)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def decoder():
-    return build_decoder(latent_dim=2, hidden_units=(8,))
 
 
 def test_latent_scatter_has_one_legend_entry_per_class():
