@@ -46,6 +46,16 @@ def test_method_colour_is_fixed_for_known_methods_and_cycles_for_others():
     assert style.method_colour("something new", 1) == style.CYCLE_COLOURS[1]
 
 
+@pytest.mark.parametrize("name, index", [(3, 0), ("x", "a"), ("x", -1), ("x", True), ("x", 1.5)])
+def test_method_colour_refuses_a_bad_name_or_index_by_name(name, index):
+    with pytest.raises((TypeError, ValueError), match="name|index"):
+        style.method_colour(name, index)
+
+
+def test_method_colour_takes_numpy_integers():
+    assert style.method_colour("x", np.int64(2)) == style.CYCLE_COLOURS[2]
+
+
 def test_latent_scatter_interleaves_classes_so_none_is_drawn_last_alone():
     rng = np.random.default_rng(0)
     codes = rng.normal(size=(600, 2))

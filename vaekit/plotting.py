@@ -369,7 +369,7 @@ def plot_curve_fits(points, fits, *, ax=None, title=None, reference=None,
     figure, ax = _axes(ax, figsize=(6, 5))
     ax.scatter(points[:, 0], points[:, 1], s=6, c=BACKGROUND_COLOUR, label="data")
     for index, (name, curve) in enumerate(curves.items()):
-        ax.plot(curve[:, 0], curve[:, 1], lw=2.5, color=method_colour(name, index), label=name)
+        ax.plot(curve[:, 0], curve[:, 1], lw=2.5, color=method_colour(str(name), index), label=name)
     if reference is not None:
         ax.plot(reference[:, 0], reference[:, 1], color="black", ls="--", lw=1, zorder=5,
                 label=reference_label)
@@ -440,7 +440,7 @@ def plot_class_shares(shares, *, classes=None, ax=None, title=None):
     positions = np.arange(num_classes)
     for index, (name, values) in enumerate(arrays.items()):
         ax.bar(positions + (index - (len(arrays) - 1) / 2) * width, values, width,
-               color=method_colour(name, index), label=name)
+               color=method_colour(str(name), index), label=name)
     ax.axhline(1 / num_classes, color="black", ls="--", lw=1, label="even share")
     ax.set_xticks(positions, [str(c) for c in classes])
     ax.set_xlabel("digit")
@@ -496,7 +496,7 @@ def plot_typicality(distances, *, references=None, ax=None, title=None, xlabel=N
                medianprops={"color": "black"}, **horizontal)
     ax.set_yticks(positions, names)
     for index, (name, value) in enumerate(references.items()):
-        ax.axvline(value, color=method_colour(name, index), ls="--", lw=1.5,
+        ax.axvline(value, color=method_colour(str(name), index), ls="--", lw=1.5,
                    label=f"{name} (median {value:.1f})")
     if references:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))

@@ -9,6 +9,8 @@ the course: `CLASS_COLOURS[d]` is digit `d` (no grey, each with its own marker),
 
 from __future__ import annotations
 
+import numbers
+
 import matplotlib as mpl
 
 FIGURE_WIDTH = 9.0  # inches
@@ -44,6 +46,10 @@ METHOD_COLOURS = {
 def method_colour(name: str, index: int = 0) -> str:
     """The course colour of a method (`METHOD_COLOURS`); other names take the `index`-th
     colour of the cycle."""
+    if not isinstance(name, str):
+        raise TypeError(f"`name` must be a string. Received: name={name!r}")
+    if not isinstance(index, numbers.Integral) or isinstance(index, bool) or index < 0:
+        raise ValueError(f"`index` must be an integer >= 0. Received: index={index!r}")
     if name in METHOD_COLOURS:
         return METHOD_COLOURS[name]
     return CYCLE_COLOURS[index % len(CYCLE_COLOURS)]
