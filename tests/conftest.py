@@ -1,14 +1,40 @@
 """Shared test set-up: quiet TensorFlow, seeded Keras, offline data only, strict claims."""
 
 import os
+import tempfile
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Hypothesis' caches (and the thorough profile's example database) go outside the checkout.
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "vaekit-hypothesis")
+)
 # The lessons run by nbval inherit this: a claim that does not hold fails the test run.
 os.environ.setdefault("VAEKIT_STRICT_CLAIMS", "1")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, Phase, settings  # noqa: E402
+
+# Property-based tests: "ci" (the default) replays the same few examples on every run, writes
+# no example database and skips the slow explanation of a failure (the shrunk example stays);
+# HYPOTHESIS_PROFILE=thorough searches many more, fresh each run.
+settings.register_profile(
+    "ci",
+    max_examples=10,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "thorough",
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -79,3 +79,12 @@ def test_per_image_diagnostics_average_to_the_summaries(vae):
     assert log_px.shape == (40,)
     assert importance_weighted_log_likelihood(vae, DIGITS, num_samples=5, seed=2) == (
         pytest.approx(log_px.mean(), rel=1e-6))
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("kind", ["noise", "blank", "inverted", "rotated"])
+def test_a_bad_seed_is_refused_for_every_kind(kind):
+    images = np.random.default_rng(0).uniform(size=(3, 28, 28))
+    with pytest.raises(ValueError, match="seed=-1"):
+        unusual_images(images, kind, seed=-1)
+    assert unusual_images(images, kind, seed=np.int64(1)).shape == images.shape

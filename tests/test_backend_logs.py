@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import keras
+import pytest
 
 from vaekit.backend_logs import filter_log_lines
 
@@ -28,6 +29,13 @@ def test_level_1_drops_info_and_its_continuation_lines():
     assert [line[:5] for line in kept[2:]] == ["W0000", "E0000"]
 
 
+def test_the_older_dated_format_is_filtered_too():
+    older = ("2026-12-05 07:55:24.500332: I tensorflow/core/util/port.cc:153] oneDNN on.\n"
+             "To enable the following instructions: AVX2, rebuild TensorFlow.\n"
+             "2026-12-05 07:55:24.600000: W tensorflow/x.cc:1] a warning\n")
+    assert filter_log_lines(older, 1) == older.splitlines(keepends=True)[-1]
+
+
 def test_level_2_keeps_errors_and_other_lines_only():
     assert filter_log_lines(START_UP, 2) == (
         "a line of Python's own\n"
@@ -40,9 +48,13 @@ def test_level_3_drops_the_notice_when_nothing_it_announces_is_kept():
     assert filter_log_lines(START_UP, 3) == "a line of Python's own\n"
 
 
-def test_importing_vaekit_first_leaves_stderr_empty_at_level_2():
-    # On JAX and PyTorch, Keras still imports TensorFlow (set_random_seed seeds it too).
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+@pytest.mark.parametrize("level", ["2", None])
+def test_importing_vaekit_first_leaves_stderr_empty(level):
+    # Unset, as in a plain script, it drops info lines only. On JAX and PyTorch, Keras still
+    # imports TensorFlow (set_random_seed seeds it too).
+    env = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    if level is not None:
+        env["TF_CPP_MIN_LOG_LEVEL"] = level
     code = "import vaekit, keras; keras.utils.set_random_seed(0); print(keras.config.backend())"
     child = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                            text=True, check=True)

@@ -101,3 +101,8 @@ def test_a_batch_number_out_of_range_is_an_index_error(index):
     batches = DynamicBinarization(GREY, batch_size=50)
     with pytest.raises(IndexError, match="index="):
         batches[index]
+
+
+def test_negative_labels_are_refused():
+    with pytest.raises(ValueError, match="`labels` must be class indices >= 0.*-1"):
+        DynamicBinarization(GREY, labels=np.arange(len(GREY)) - 1)

@@ -77,3 +77,41 @@ def test_valid_input_is_returned_unchanged():
     assert check_decoder("decoder", build_decoder(latent_dim=3, hidden_units=(4,))) == 3
     z_mean, z_log_var = as_posterior([[0.0, 1.0], [1.0, 0.0]], np.full((2, 2), -88.0))
     assert z_mean.dtype == z_log_var.dtype == np.float64
+
+
+@pytest.mark.backend_independent
+def test_seeds_are_bounded_to_the_range_every_library_accepts():
+    from vaekit.checks import check_seed
+
+    assert check_seed("seed", np.uint32(2**32 - 1)) == 2**32 - 1
+    assert check_seed("seed", np.int64(0)) == 0
+    for bad in (2**32, 2**63, -1):
+        with pytest.raises(ValueError, match=rf"`seed` must be .*Received: seed={bad}"):
+            check_seed("seed", bad)
+    with pytest.raises(ValueError, match=r"\[0, 2\*\*32 - 1\]"):
+        check_seed("seed", 2**32)
+
+
+@pytest.mark.backend_independent
+def test_positive_ints_can_be_bounded():
+    from vaekit.checks import check_positive_int
+
+    assert check_positive_int("n", np.int64(5), maximum=5) == 5
+    with pytest.raises(ValueError, match=r"`n` must be a positive integer at most 1,000\. "
+                                         r"Received: n=1001"):
+        check_positive_int("n", 1001, maximum=1000)
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("outputs, seen", [
+    (np.array([[-0.5, 0.2]]), r"\[-0.5, 0.2\]"),
+    (np.array([[np.nan, 0.2]]), r"\[0.2, 0.2\] with NaN or inf"),
+    (np.array([[np.inf]]), "NaN or inf only"),
+])
+def test_decoded_images_outside_grey_levels_name_the_decoder(outputs, seen):
+    from vaekit.checks import check_decoded_grey_levels
+
+    with pytest.raises(ValueError, match=rf"`decoder` must output grey levels.*Received: a "
+                                         rf"decoder whose outputs are in {seen}"):
+        check_decoded_grey_levels(outputs)
+    assert check_decoded_grey_levels(np.array([[0.0, 1.0]])) is not None

@@ -101,6 +101,8 @@ def test_bad_generate_arguments_are_named():
         cvae.generate([1, 2], z=np.zeros((3, 2)))
     with pytest.raises(ValueError, match="seed=-1"):
         cvae.generate([1], seed=-1)
+    with pytest.raises(ValueError, match="seed=-1"):  # checked even when unused
+        cvae.generate([1], z=np.zeros((1, 2)), seed=-1)
     with pytest.raises(ValueError, match="num_classes=0"):
         build_conditional_vae(num_classes=0)
     with pytest.raises(ValueError, match="num_classes"):
@@ -112,3 +114,78 @@ def test_labels_accept_numpy_integers_of_any_width():
     np.testing.assert_array_equal(check_labels(np.array([1, 2], np.uint8), 10), [1, 2])
     assert build_conditional_vae(num_classes=np.int64(3)).num_classes == 3
     assert keras.ops.shape(small_cvae().generate(np.array([0, 9], np.int32)))[0] == 2
+
+
+def test_predict_and_call_refuse_bad_inputs_and_leave_the_model_unchanged():
+    cvae = small_cvae()
+    inputs = [IMAGES, LABELS]
+    cvae(inputs)  # build
+    weights = cvae.get_weights()
+    for bad, message in [
+        ([IMAGES * 255, LABELS], r"`x\[0\] \(images\)` .*divide 0–255 images by 255"),
+        ([IMAGES[..., None], LABELS], r"x\[0\] \(images\)`.*shape=\(33, 28, 28, 1\)"),
+        ([IMAGES, LABELS + 10], r"`x\[1\] \(labels\)` must be class indices"),
+        (None, "x=None"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            cvae.predict(bad, verbose=0)
+        with pytest.raises(ValueError, match=message.replace("x", "inputs", 1)):
+            cvae(bad)
+        with pytest.raises(ValueError, match=message):
+            cvae.fit(bad, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"`validation_data\[0\]\[1\] \(labels\)`"):
+        cvae.fit(inputs, validation_data=([IMAGES, LABELS + 10],), epochs=1, verbose=0)
+    for before, after in zip(weights, cvae.get_weights(), strict=True):
+        np.testing.assert_array_equal(before, after)
+    assert cvae.predict(inputs, verbose=0)["z"].shape == (33, 2)
+
+
+@pytest.mark.parametrize(
+    "encoder, decoder, kwargs, message",
+    [
+        (build_encoder(variational=True), build_decoder(), {},
+         r"`encoder` must take \[images, one_hot_labels\] .*with num_classes.*1 input"),
+        (build_encoder(variational=True, num_classes=10), build_decoder(), {},
+         r"`decoder` must take \[z, one_hot_labels\]"),
+        (build_encoder(variational=True, num_classes=10), build_decoder(num_classes=10),
+         {"num_classes": 5}, r"`encoder` must take one-hot labels of num_classes=5.*\(None, 10\)"),
+        (build_encoder(variational=True, num_classes=5), build_decoder(num_classes=10),
+         {"num_classes": 5}, r"`decoder` must take one-hot labels of num_classes=5.*\(None, 10\)"),
+    ],
+)
+def test_halves_that_do_not_fit_are_refused_at_construction(encoder, decoder, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ConditionalVAE(encoder, decoder, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "z, message",
+    [
+        (np.full((2, 2), np.nan), "`z` must be finite"),
+        (np.full((2, 2), 1e300), "`z` must be finite"),  # inf in float32
+        ([["a", "b"]] * 2, "`z` must be an array of numbers"),
+    ],
+)
+def test_generate_refuses_codes_that_are_not_finite(z, message):
+    with pytest.raises(ValueError, match=message):
+        small_cvae().generate([1, 2], z=z)
+
+
+def test_generate_accepts_integer_codes():
+    cvae = small_cvae()
+    np.testing.assert_array_equal(cvae.generate([1, 2], z=np.zeros((2, 2), int)),
+                                  cvae.generate([1, 2], z=np.zeros((2, 2))))
+
+
+def test_check_labels_names_a_bad_num_classes():
+    with pytest.raises(ValueError, match="num_classes='10'"):
+        check_labels([1], "10")
+    np.testing.assert_array_equal(check_labels([1], np.int64(10)), [1])
+
+
+@pytest.mark.parametrize("inputs, message", [
+    ({"a": 1}, "x of type dict"), (3, "x of type int"), ([IMAGES, {"a": 1}], r"x\[1\] \(labels\)"),
+])
+def test_objects_that_are_not_images_and_labels_are_named(inputs, message):
+    with pytest.raises(ValueError, match=message):
+        small_cvae().predict(inputs, verbose=0)

@@ -271,3 +271,61 @@ def test_fallback_can_be_said_in_the_description_instead_of_a_warning(tmp_path, 
 def test_warn_on_fallback_must_be_a_bool(tmp_path):
     with pytest.raises(TypeError, match="warn_on_fallback.*'no'"):
         load_mnist("subset", warn_on_fallback="no")
+
+
+@pytest.mark.parametrize(
+    "count, error, message",
+    [
+        (-1, ValueError, "count=-1"),
+        (0, ValueError, "count=0"),
+        (2.5, ValueError, "count=2.5"),
+        (12, ValueError, "at most 11"),
+    ],
+)
+def test_round_robin_refuses_a_bad_count(count, error, message):
+    labels = np.arange(11) % 3
+    with pytest.raises(error, match=message):
+        data.round_robin_indices(labels, count, np.random.default_rng(0))
+
+
+def test_round_robin_takes_numpy_counts_and_refuses_other_generators():
+    labels = np.arange(11) % 3
+    chosen = data.round_robin_indices(labels, np.int64(6), np.random.default_rng(0))
+    assert len(chosen) == 6 and np.bincount(labels[chosen]).tolist() == [2, 2, 2]
+    with pytest.raises(TypeError, match="rng of type int"):
+        data.round_robin_indices(labels, 6, 0)
+    with pytest.raises(ValueError, match=r"labels.shape=\(11, 1\)"):
+        data.round_robin_indices(labels[:, None], 6, np.random.default_rng(0))
+
+
+def _record(**changes):
+    images = np.random.default_rng(0).uniform(size=(20, 28, 28)).astype(np.float32)
+    arrays = {"x_train": images, "y_train": np.arange(20) % 10, "x_test": images[:10],
+              "y_test": np.arange(10), **changes}
+    return data.MNIST(**arrays, source="subset")
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"x_train": np.full((20, 28, 28), 255.0)}, r"`x_train` .*divide 0–255 images by 255"),
+        ({"x_test": np.full((10, 28, 28), np.nan)}, r"`x_test` .*NaN"),
+        ({"y_train": np.r_[np.arange(19) % 10, 16]}, r"`y_train` must be digit labels in 0..9"),
+        ({"y_test": -np.arange(10)}, r"`y_test` must be digit labels in 0..9"),
+        ({"y_test": np.arange(10) + 0.5}, r"`y_test` must be integer class indices"),
+    ],
+)
+def test_an_mnist_record_refuses_pixels_and_labels_out_of_range(changes, message):
+    with pytest.raises(ValueError, match=message):
+        _record(**changes)
+    assert _record().description.endswith("20 train / 10 test images")
+
+
+def test_a_huge_curve_is_refused():
+    with pytest.raises(ValueError, match="at most 10,000,000. Received: num_points=1099511627776"):
+        make_noisy_curve(2**40)
+
+
+def test_an_mnist_record_refuses_a_reason_that_is_not_text():
+    with pytest.raises(TypeError, match="fallback_reason=3"):
+        _record(fallback_reason=3)

@@ -151,7 +151,7 @@ def test_codes_of_a_real_model_can_be_scored(trained_vae):
         (lambda: class_area_shares(RNG.normal(size=(4, 2)), [0, 1, 0, 1],
                                    points=np.zeros((3, 3))), "points"),
         (lambda: gap_fraction(RNG.normal(size=(4, 2)), radius_factor=0), "radius_factor=0"),
-        (lambda: box_grid(RNG.normal(size=(4, 3))), "2-D codes"),
+        (lambda: box_grid(RNG.normal(size=(4, 3))), "`codes` must have 2 columns"),
         (lambda: interpolation_smoothness(None, RNG.normal(size=(4, 2)), steps=2), "steps=2"),
         (lambda: interpolation_smoothness(None, RNG.normal(size=(4, 2)), num_pairs=0),
          "num_pairs=0"),
@@ -288,3 +288,73 @@ def test_bool_and_list_images_are_valid_for_a_vae(untrained_vae):
     assert heldout_elbo(untrained_vae, GREY.tolist()) == heldout_elbo(untrained_vae, GREY)
     assert np.isfinite(importance_weighted_log_likelihood(untrained_vae, GREY > 0.5,
                                                           num_samples=2))
+
+
+@pytest.mark.parametrize("call", [
+    lambda cvae: heldout_elbo(cvae, GREY),
+    lambda cvae: kl_per_dimension(cvae, GREY),
+    lambda cvae: importance_weighted_log_likelihood(cvae, GREY, num_samples=2),
+])
+def test_a_conditional_vae_is_refused_by_name(call):
+    from vaekit.conditional import build_conditional_vae
+
+    cvae = build_conditional_vae(latent_dim=2, hidden_units=(8,))
+    with pytest.raises(TypeError, match=r"`vae` must be a vaekit VAE without labels.*"
+                                        r"Received: vae of type ConditionalVAE"):
+        call(cvae)
+    with pytest.raises(TypeError, match=r"`decoder` .*2 inputs.*cvae.generate"):
+        interpolation_smoothness(cvae.decoder, CODES, num_pairs=3)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda v: heldout_elbo(v, GREY, num_samples=2**63), "at most 10,000. Received: num_s"),
+        (lambda v: importance_weighted_log_likelihood(v, GREY, num_samples=10**6),
+         "at most 10,000. Received: num_samples"),
+        (lambda v: heldout_elbo(v, GREY, seed=2**32), r"\[0, 2\*\*32 - 1\]. Received: seed=4"),
+        (lambda v: class_area_shares(CODES, np.arange(40) % 4, num_points=2**40),
+         "at most 1,000,000. Received: num_points"),
+        (lambda v: gap_fraction(CODES, grid_size=10**5), "at most 1,000. Received: grid_size"),
+        (lambda v: box_grid(CODES, grid_size=-1), "grid_size=-1"),
+        (lambda v: interpolation_smoothness(v.decoder, CODES, num_pairs=10**5, steps=10),
+         r"`num_pairs` × `steps` must be at most 100,000 decoded images"),
+    ],
+)
+def test_huge_counts_are_refused_with_the_bound(untrained_vae, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(untrained_vae)
+
+
+def test_numpy_scalar_counts_are_valid(untrained_vae):
+    elbo = heldout_elbo(untrained_vae, GREY, num_samples=np.int64(2), seed=np.uint32(2**32 - 1))
+    assert np.isfinite(elbo["negative_elbo"])
+
+
+@pytest.mark.backend_independent
+def test_a_refused_fit_leaves_a_fitted_typicality_scorer_as_it_was(small_scorer):
+    scorer = DigitTypicality(num_components=5).fit(GREY.repeat(3, axis=0), np.arange(24) % 3)
+    before = scorer.distance(GREY), scorer.predict(GREY)
+    for images, labels in [(np.zeros((8, 28, 28)), np.arange(8) % 2), (GREY, np.r_[np.zeros(7), 1]),
+                           (GREY * 255, np.arange(8) % 2), (GREY[:3], np.arange(3))]:
+        with pytest.raises(ValueError):
+            scorer.fit(images, labels)
+    np.testing.assert_array_equal(scorer.distance(GREY), before[0])
+    np.testing.assert_array_equal(scorer.predict(GREY), before[1])
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("call, message", [
+    (lambda: class_area_shares(CODES, np.arange(40) % 4, points=CODES, num_points=0),
+     "num_points=0"),
+    (lambda: class_area_shares(CODES, np.arange(40) % 4, points=CODES, seed=-1), "seed=-1"),
+    (lambda: gap_fraction(CODES, points=CODES, grid_size=0), "grid_size=0"),
+    (lambda: centre_offset(np.ones((3, 2))), r"Received: 3 copies of \[1.0, 1.0\]"),
+    (lambda: gap_fraction(np.ones((3, 2))), r"Received: 3 copies of \[1.0, 1.0\]"),
+    (lambda: box_grid(np.zeros((4, 3))), r"`codes` must have 2 columns.*\(4, 3\)"),
+    (lambda: DigitTypicality(num_components=2**63), r"at most 10,000\. Received: num_comp"),
+    (lambda: digit_likeness(DigitTypicality(), GREY), r"`scorer` must be a fitted .*unfitted"),
+])
+def test_every_argument_is_named_even_when_unused(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

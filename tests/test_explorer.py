@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from vaekit import explorer  # noqa: E402
-from vaekit.models import build_decoder, predict_in_batches  # noqa: E402
+from vaekit.models import build_autoencoder, build_decoder, predict_in_batches  # noqa: E402
 
 RNG = np.random.default_rng(0)
 CODES = RNG.normal(size=(50, 2))
@@ -90,3 +90,10 @@ def test_view_refuses_what_is_not_a_widget_or_a_figure(decoder):
         explorer.ExplorerView(object(), preview)
     with pytest.raises(TypeError, match="`preview`"):
         explorer.ExplorerView(widgets.FloatSlider(), object())
+
+
+def test_a_decoder_without_grey_levels_is_named():
+    linear = build_autoencoder(latent_dim=2, linear=True).decoder  # outputs any real numbers
+    codes = np.random.default_rng(0).normal(size=(10, 2))
+    with pytest.raises(ValueError, match=r"`decoder` must output grey levels in \[0, 1\]"):
+        explorer.explorer_figure(linear, codes, np.arange(10), 3.0, -3.0)

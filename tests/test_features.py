@@ -68,3 +68,30 @@ def test_few_labels_suffice_for_separated_features_and_not_for_noise():
     with pytest.raises(ValueError, match="10 columns"):
         few_label_accuracy(features[train], labels[train], features[test, :2], labels[test],
                            num_labels=10)
+
+
+@pytest.mark.backend_independent
+def test_few_label_accuracy_needs_two_classes():
+    from vaekit.features import few_label_accuracy
+
+    features = RNG.normal(size=(20, 3))
+    with pytest.raises(ValueError, match=r"`train_labels` must hold at least two classes.*"
+                                         r"the one class \[3\]"):
+        few_label_accuracy(features, np.full(20, 3), features, np.full(20, 3), num_labels=5)
+    labels = np.arange(20) % 2
+    assert 0 <= few_label_accuracy(features, labels, features, labels,
+                                   num_labels=np.int64(6), seed=np.int64(1)) <= 1
+    with pytest.raises(ValueError, match="seed=4294967296"):
+        few_label_accuracy(features, labels, features, labels, num_labels=6, seed=2**32)
+
+
+@pytest.mark.backend_independent
+def test_balanced_choice_names_labels_that_are_not_labels():
+    from vaekit.features import balanced_choice
+
+    labels = (np.arange(12) % 3).astype(float)
+    labels[0] = np.nan
+    with pytest.raises(ValueError, match="`labels` must be finite"):
+        balanced_choice(labels, 6)
+    with pytest.raises(ValueError, match=r"labels.shape=\(12, 1\)"):
+        balanced_choice(labels[:, None], 6)

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from vaekit.data import CorruptDataError
-from vaekit.judge_cache import trained_judge
+from vaekit.judge_cache import judge_key, trained_judge
+from vaekit.sample_quality import DigitClassifier
 
 # One short epoch on a few hundred digits: what is tested is the bookkeeping, not the judge.
 QUICK = {"epochs": 1, "batch_size": 64}
@@ -95,3 +96,14 @@ def test_a_cache_dir_that_is_not_a_path_is_named(digits):
     images, labels, _ = digits
     with pytest.raises(TypeError, match="cache_dir=3"):
         trained_judge(images, labels, seed=0, cache_dir=3)
+
+
+def test_judge_key_takes_numpy_scalar_seeds_and_refuses_bad_ones(digits):
+    images, labels, _ = digits
+    judge = DigitClassifier(**QUICK)
+    assert judge_key(judge, images, labels, np.int64(3)) == judge_key(judge, images, labels, 3)
+    with pytest.raises(ValueError, match=r"seed=4294967296"):
+        judge_key(judge, images, labels, 2**32)
+    with pytest.raises(TypeError, match="judge of type str"):
+        judge_key("judge", images, labels, 0)
+

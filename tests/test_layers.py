@@ -186,5 +186,59 @@ def test_random_shift_bad_pixels_are_named(pixels):
 
 
 def test_random_shift_refuses_images_with_channels():
-    with pytest.raises(ValueError, match=r"\(batch, height, width\).*input_shape"):
+    with pytest.raises(ValueError,
+                       match=r"\(batch, height, width\).*inputs\.shape=\(2, 28, 28, 1\)"):
         RandomShift(2)(np.zeros((2, 28, 28, 1), "float32"), training=True)
+
+
+def test_integer_codes_are_valid():
+    z = Sampling(seed=0)([np.ones((4, 2), int), np.zeros((4, 2), np.int64)])
+    np.testing.assert_array_equal(
+        ops.convert_to_numpy(z),
+        ops.convert_to_numpy(Sampling(seed=0)([np.ones((4, 2)), np.zeros((4, 2))])))
+
+
+@pytest.mark.parametrize(
+    "inputs, message",
+    [
+        ([np.zeros((4, 2)), np.full((4, 2), 200.0)], r"`z_log_var` must be log-variances.*200"),
+        ([np.zeros((4, 2)), np.full((4, 2), -1000.0)], r"`z_log_var` .*-1000"),
+        ([np.full((4, 2), 1e300), np.zeros((4, 2))], "`z_mean` must be finite"),
+    ],
+)
+def test_codes_whose_samples_would_overflow_are_refused(inputs, message):
+    with pytest.raises(ValueError, match=message):
+        Sampling(seed=0)(inputs)
+
+
+@pytest.mark.parametrize(
+    "images, message",
+    [
+        (np.zeros((5, 5), "float32"), r"`inputs` must be images.*inputs\.shape=\(5, 5\)"),
+        (np.full((3, 5, 5), "a"), "`inputs` must be an array of numbers"),
+        (np.zeros((3, 5, 5), np.complex64), "`inputs` .*complex"),
+        (np.full((3, 5, 5), np.nan), "`inputs` must be finite"),
+    ],
+)
+def test_random_shift_names_bad_images_even_once_built(images, message):
+    layer = RandomShift(1, seed=0)
+    layer(np.zeros((3, 5, 5), "float32"), training=True)
+    state = ops.convert_to_numpy(layer.seed_generator.state)
+    for training in (False, True):
+        with pytest.raises(ValueError, match=message):
+            layer(images, training=training)
+    np.testing.assert_array_equal(ops.convert_to_numpy(layer.seed_generator.state), state)
+
+
+@pytest.mark.parametrize("inputs", [np.zeros((4, 2)), [np.zeros((4, 2))], None, "z"])
+def test_sampling_names_inputs_that_are_not_a_pair(inputs):
+    with pytest.raises(ValueError, match=r"`inputs` must be a list \[z_mean, z_log_var\]"):
+        Sampling(seed=0)(inputs)
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32])
+def test_seeds_out_of_range_are_named(seed):
+    with pytest.raises(ValueError, match=f"seed={seed}"):
+        Sampling(seed=seed)
+    with pytest.raises(ValueError, match=f"seed={seed}"):
+        RandomShift(1, seed=seed)

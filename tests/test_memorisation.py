@@ -66,3 +66,14 @@ def test_blur_does_not_look_like_copying(mnist_subset):
 def test_bad_input_gets_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("argument", ["samples", "heldout_images"])
+def test_memorisation_check_names_the_argument_passed(argument):
+    images = np.random.default_rng(0).uniform(size=(6, 28, 28))
+    arguments = {"samples": images, "training_images": images, "heldout_images": images}
+    with pytest.raises(ValueError, match=rf"`{argument}` must be an array.*{argument}=None"):
+        memorisation_check(**{**arguments, argument: None})
+    with pytest.raises(ValueError, match=rf"`{argument}` and `training_images` must have the same"):
+        memorisation_check(**{**arguments, argument: images[:, :14]})

@@ -382,3 +382,191 @@ def test_predict_in_batches_slices_a_list_of_inputs_together():
     for mine, theirs in zip(batched, whole, strict=True):
         np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)
 
+
+
+def _twin_vaes():
+    """Two compiled VAEs with the same weights and seed: what one gives, the other gave."""
+    twins = [build_vae(latent_dim=2, hidden_units=(8,), seed=0) for _ in range(2)]
+    for vae in twins:
+        vae.compile(optimizer="adam")
+        vae(IMAGES)  # build
+    twins[1].set_weights(twins[0].get_weights())
+    return twins
+
+
+BAD_IMAGES = [
+    (np.round(IMAGES * 255).astype("uint8"), r"divide 0–255 images by 255.*\[0, 255\]"),
+    (IMAGES * 255, "divide 0–255 images by 255"),
+    (IMAGES - 1, r"grey levels in \[0, 1\]"),
+    (np.where(IMAGES > 0.5, np.inf, IMAGES), "NaN or inf"),
+    (np.where(IMAGES > 0.5, np.nan, IMAGES), "NaN or inf"),
+    (IMAGES + 0j, "complex"),
+    (IMAGES[..., None],
+     r"`NAME` must be a non-empty batch of 28 × 28 images.*NAME\.shape=\(8, 28, 28, 1\)"),
+    (None, "`NAME` .*NAME=None"),
+]
+
+
+@pytest.mark.parametrize("images, message", BAD_IMAGES)
+def test_predict_and_call_refuse_what_fit_refuses_and_leave_the_model_unchanged(images, message):
+    vae, twin = _twin_vaes()
+    with pytest.raises(ValueError, match=message.replace("NAME", "x")):
+        vae.predict(images, verbose=0)
+    with pytest.raises(ValueError, match=message.replace("NAME", "inputs")):
+        vae(images)
+    with pytest.raises(ValueError, match=message.replace("NAME", "x")):
+        vae.fit(images, epochs=1, verbose=0)
+    for mine, theirs in zip(keras.tree.flatten(vae.predict(IMAGES, verbose=0)),
+                            keras.tree.flatten(twin.predict(IMAGES, verbose=0)), strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_y_is_checked_and_named():
+    with pytest.raises(ValueError, match=r"`y` must hold grey levels.*divide 0–255"):
+        _small_vae().fit(IMAGES, IMAGES * 255, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="`y` must hold grey levels.*NaN"):
+        _small_vae().evaluate(IMAGES, np.full_like(IMAGES, np.nan), verbose=0)
+
+
+def test_missing_or_meaningless_fit_arguments_are_named():
+    vae, twin = _twin_vaes()
+    for call in (vae.fit, vae.evaluate, vae.predict):
+        with pytest.raises(ValueError, match="x=None"):
+            call(None, verbose=0)
+    with pytest.raises(ValueError, match="class_weight.*sample_weight"):
+        vae.fit(IMAGES, class_weight={0: 1.0}, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"`validation_data\[0\]` must hold grey levels"):
+        vae.fit(IMAGES, validation_data=(IMAGES * 255,), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="`validation_data` must be.*4 items"):
+        vae.fit(IMAGES, validation_data=(IMAGES,) * 4, epochs=1, verbose=0)
+    np.testing.assert_array_equal(vae.predict(IMAGES, verbose=0)["reconstruction"],
+                                  twin.predict(IMAGES, verbose=0)["reconstruction"])
+    ae = build_autoencoder(latent_dim=2, hidden_units=(8,))
+    ae.compile(optimizer="adam", loss=squared_error)
+    with pytest.raises(ValueError, match=r"`y` must be the target images.*fit\(x, x\)"):
+        ae.fit(IMAGES, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"`validation_data\[1\]` must be the target images"):
+        ae.fit(IMAGES, IMAGES, validation_data=(IMAGES,), epochs=1, verbose=0)
+
+
+def test_sample_weight_as_a_list_and_checked_validation_data_train():
+    vae = _small_vae()
+    weights = [1.0] * len(IMAGES)
+    history = vae.fit(IMAGES, sample_weight=weights, validation_data=(IMAGES.tolist(),),
+                      epochs=1, verbose=0).history
+    assert np.isfinite(history["loss"][0]) and np.isfinite(history["val_loss"][0])
+    zero = vae.evaluate(IMAGES, sample_weight=[0] * len(IMAGES), verbose=0, return_dict=True)
+    assert zero["loss"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_an_autoencoder_checks_predict_and_call_by_its_loss():
+    ae = build_autoencoder(latent_dim=2, hidden_units=(8,))
+    ae.compile(optimizer="adam", loss=bernoulli_reconstruction_loss)
+    with pytest.raises(ValueError, match="divide 0–255 images by 255"):
+        ae.predict(IMAGES * 255, verbose=0)
+    with pytest.raises(ValueError, match=r"inputs\.shape=\(8, 784\)"):
+        ae(IMAGES.reshape(8, -1))
+    squared = build_autoencoder(latent_dim=2, hidden_units=(8,), output_activation=None)
+    assert squared.predict(IMAGES * 2 - 1, verbose=0).shape == IMAGES.shape  # any finite values
+    with pytest.raises(ValueError, match="`inputs` must be finite"):
+        squared(np.full_like(IMAGES, np.inf))
+
+
+def _two_outputs(model):
+    return keras.Model(model.inputs, [model.outputs[0], model.outputs[0]])
+
+
+@pytest.mark.parametrize(
+    "encoder, decoder, message",
+    [
+        (build_encoder(variational=True, num_classes=10), build_decoder(),
+         r"`encoder` must take images .*without num_classes.*2 input"),
+        (build_encoder(variational=True), build_decoder(num_classes=10),
+         r"`decoder` must take codes z .*without num_classes.*2 input"),
+        (build_encoder(variational=True), build_decoder(output_shape=(14, 14)),
+         r"`decoder` must output .*\(28, 28\)\. Received: .*\[\(14, 14\)\]"),
+        (build_encoder(variational=True), _two_outputs(build_decoder()),
+         r"`decoder` must output one batch of images.*\[\(28, 28\), \(28, 28\)\]"),
+        (build_encoder(latent_dim=3, variational=True), build_decoder(latent_dim=2),
+         r"`decoder` must take the encoder's 3-D codes.*size 2"),
+    ],
+)
+def test_mismatched_halves_are_refused_at_construction(encoder, decoder, message):
+    with pytest.raises(ValueError, match=message):
+        VAE(encoder, decoder)
+
+
+def test_codes_of_two_sizes_are_refused():
+    images = keras.Input((28, 28))
+    flat = keras.layers.Flatten()(images)
+    encoder = keras.Model(images, [keras.layers.Dense(2)(flat), keras.layers.Dense(3)(flat)])
+    with pytest.raises(ValueError, match=r"`encoder` must output .*\(None, 2\), \(None, 3\)"):
+        VAE(encoder, build_decoder(latent_dim=2))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: build_vae(image_shape=(0, 28)), r"`image_shape\[0\]` .*image_shape\[0\]=0"),
+        (lambda: build_vae(image_shape=(30, 30), kind="conv"), r"image_shape=\(30, 30\)"),
+        (lambda: build_autoencoder(image_shape="28"), "image_shape='28'"),
+        (lambda: build_autoencoder(image_shape=(28,) * 4), r"image_shape=\(28, 28, 28, 28\)"),
+        (lambda: build_encoder(latent_dim=2**63), "latent_dim=9223372036854775808"),
+        (lambda: build_decoder(hidden_units=(8, 2**63)), r"hidden_units\[1\]=9223372036854775808"),
+        (lambda: build_encoder(filters=(np.int64(-4),), kind="conv"), r"filters\[0\]"),
+        (lambda: build_encoder(hidden_units="256"), "hidden_units='256'"),
+        (lambda: build_encoder(kind=["dense"]), r"kind=\['dense'\]"),
+        (lambda: VAE(build_encoder(variational=True), build_decoder(), reconstruction=["l1"]),
+         r"reconstruction=\['l1'\]"),
+    ],
+)
+def test_builders_name_the_argument_the_caller_passed(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_a_conv_decoder_without_convolutions_mirrors_its_encoder():
+    encoder = build_encoder(latent_dim=2, kind="conv", filters=(), hidden_units=(8,))
+    decoder = build_decoder(latent_dim=2, kind="conv", filters=(), hidden_units=(8,))
+    assert not any(isinstance(layer, keras.layers.Conv2D) for layer in encoder.layers)
+    assert not any(isinstance(layer, keras.layers.Conv2DTranspose) for layer in decoder.layers)
+    assert predict_in_batches(Autoencoder(encoder, decoder), IMAGES).shape == IMAGES.shape
+
+
+def test_numpy_arrays_are_valid_sizes_and_seeds():
+    vae = build_vae(image_shape=np.array([28, 28]), latent_dim=2, hidden_units=np.array([8]),
+                    seed=np.int64(4))
+    assert vae.seed == 4 and type(vae.seed) is int
+    assert vae.get_config()["seed"] == 4
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda vae: vae.fit(IMAGES, IMAGES[:5], epochs=1, verbose=0),
+         r"`y` must hold one target image per input image, 8\. Received: y\.shape=\(5, 28, 28\)"),
+        (lambda vae: vae.predict("images", verbose=0), "`x` must be an array of numbers"),
+        (lambda vae: vae(np.float32(0.5)), r"`inputs` must be a non-empty batch.*shape=\(\)"),
+        (lambda vae: vae.evaluate(IMAGES, validation_data=(IMAGES,), verbose=0),
+         "`validation_data` is an argument of `fit`"),
+        (lambda vae: VAE.from_config(None), "`config` must be a dict.*NoneType"),
+        (lambda vae: build_autoencoder(linear=True, kind="conv"), "`kind` must be 'dense'"),
+    ],
+)
+def test_more_mistakes_are_named_and_cost_nothing(call, message):
+    vae, twin = _twin_vaes()
+    with pytest.raises((ValueError, TypeError), match=message):
+        call(vae)
+    np.testing.assert_array_equal(vae.predict(IMAGES, verbose=0)["z"],
+                                  twin.predict(IMAGES, verbose=0)["z"])
+
+
+@pytest.mark.parametrize("images", [{"a": 1}, 1, (IMAGES,), "images"])
+def test_objects_that_are_not_images_are_named(images):
+    vae = _small_vae()
+    with pytest.raises(ValueError, match="`x` must be"):
+        vae.predict(images, verbose=0)
+    with pytest.raises(ValueError, match="`y` must be"):
+        vae.fit(IMAGES, images, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="`inputs` must be"):
+        vae(images)

@@ -87,3 +87,48 @@ def test_virtual_cpu_devices_sets_the_xla_flag_once(monkeypatch):
     monkeypatch.setattr(keras.config, "backend", lambda: "jax")  # only the flag, no TF devices
     virtual_cpu_devices(np.int64(2))
     assert os.environ["XLA_FLAGS"] == "--xla_other=1 --xla_force_host_platform_device_count=2"
+
+
+@pytest.mark.parametrize("devices, message", [
+    (["/device:GPU:7"],
+     r"devices this machine has: \[.*\]\. Received: devices=\['/device:GPU:7'\]"),
+    (["gpu:7"], "not present"),
+    ([0], "not present"),
+    ("CPU:0", r"a list of device names, e\.g\. \[.*\]\. Received: devices='CPU:0'"),
+    (3, "devices=3"),
+])
+def test_data_parallel_refuses_devices_that_are_not_present(devices, message):
+    if keras.config.backend() == "torch":
+        pytest.skip("no data-parallel engine on torch (tested above)")
+    with pytest.raises(ValueError, match=message):
+        with data_parallel(devices):
+            pass
+
+
+def test_data_parallel_accepts_a_present_device_in_any_spelling():
+    if keras.config.backend() == "torch":
+        pytest.skip("no data-parallel engine on torch (tested above)")
+    with data_parallel(["cpu:0" if keras.config.backend() == "jax" else "/CPU:0"]) as replicas:
+        assert replicas == 1
+
+
+def test_virtual_cpu_devices_refuses_a_huge_count_and_changes_nothing(monkeypatch):
+    monkeypatch.setenv("XLA_FLAGS", "--xla_other=1")
+    with pytest.raises(ValueError, match="at most 1,024.*count=9223372036854775808"):
+        virtual_cpu_devices(2**63)
+    assert os.environ["XLA_FLAGS"] == "--xla_other=1"
+
+
+@pytest.mark.tensorflow_only
+def test_virtual_cpu_devices_too_late_says_so_and_changes_nothing(monkeypatch):
+    monkeypatch.setenv("XLA_FLAGS", "--xla_other=1")
+    keras.ops.zeros(1)  # TensorFlow has started
+    with pytest.raises(RuntimeError, match="before TensorFlow starts"):
+        virtual_cpu_devices(2)
+    assert os.environ["XLA_FLAGS"] == "--xla_other=1"
+
+
+@pytest.mark.parametrize("loss, message", [(None, "loss=None"), (np.ones(2), "scalar")])
+def test_replica_share_refuses_a_loss_that_is_not_a_scalar(loss, message):
+    with pytest.raises(ValueError, match=message):
+        replica_share(loss)

@@ -256,3 +256,84 @@ def test_plot_manifold_over_a_box_is_drawn_in_latent_units(decoder):
     assert right == pytest.approx(30 + step_x / 2, abs=0.05 * step_x)
     assert bottom == pytest.approx(-2 - step_y / 2, abs=0.05 * step_y)
     assert top == pytest.approx(2 + step_y / 2, abs=0.05 * step_y)
+
+
+PLOTS_WITH_AX = [
+    lambda d, ax: plotting.plot_latent_scatter(CODES, LABELS, ax=ax),
+    lambda d, ax: plotting.plot_images(GREY, ax=ax),
+    lambda d, ax: plotting.plot_reconstructions(GREY, GREY, ax=ax),
+    lambda d, ax: plotting.plot_manifold(d, grid_size=3, ax=ax),
+    lambda d, ax: plotting.plot_samples(d, num_samples=4, ax=ax),
+    lambda d, ax: plotting.plot_interpolation(d, [0, 0], [1, 1], steps=3, ax=ax),
+    lambda d, ax: plotting.plot_history({"loss": [2.0, 1.0]}, ax=ax),
+    lambda d, ax: plotting.plot_curve_fits(CODES, {}, ax=ax),
+    lambda d, ax: plotting.plot_class_shares({"a": [0.5, 0.5]}, ax=ax),
+    lambda d, ax: plotting.plot_typicality({"a": [1.0, 2.0]}, ax=ax),
+]
+
+
+@pytest.mark.parametrize("plot", PLOTS_WITH_AX)
+@pytest.mark.parametrize("bad_ax, received", [
+    (lambda: plt.subplots(1, 2)[1], "ndarray"),
+    (lambda: plt.figure(), "Figure"),
+    (lambda: "left", "str"),
+])
+def test_a_wrong_ax_is_named_with_the_fix(decoder, plot, bad_ax, received):
+    with pytest.raises(TypeError, match=rf"`ax` must be one Matplotlib Axes .*axes\[0\]\. "
+                                        rf"Received: ax of type {received}$"):
+        plot(decoder, bad_ax())
+
+
+@pytest.mark.parametrize("plot", [
+    lambda d: plotting.plot_manifold(d, grid_size=3),
+    lambda d: plotting.plot_manifold(d, grid_size=3, extent=(-9, 9, -9, 9)),
+    lambda d: plotting.plot_samples(d, num_samples=4, seed=np.int64(1)),
+    lambda d: plotting.plot_interpolation(d, [-9, -9], [9, 9], steps=3),
+])
+def test_a_decoder_without_grey_levels_is_named(plot):
+    linear = build_autoencoder(latent_dim=2, linear=True).decoder  # outputs any real numbers
+    with pytest.raises(ValueError, match=r"`decoder` must output grey levels in \[0, 1\].*"
+                                         r"sigmoid.*Received: a decoder whose outputs are in \["):
+        plot(linear)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda d: plotting.plot_manifold(d, grid_size=2**40), "at most 100. Received: grid_size"),
+        (lambda d: plotting.gaussian_grid(10**6), "at most 100. Received: grid_size"),
+        (lambda d: plotting.sample_prior(d, 2**63), "at most 100,000. Received: num_samples"),
+        (lambda d: plotting.plot_samples(d, num_samples=-1), "num_samples=-1"),
+        (lambda d: plotting.plot_interpolation(d, [0, 0], [1, 1], steps=10**9),
+         "at most 1,000. Received: steps"),
+        (lambda d: plotting.tile_images(GREY, 10**9), "at most 1,000. Received: ncols"),
+    ],
+)
+def test_huge_sizes_are_refused_with_the_bound(decoder, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(decoder)
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("call, message", [
+    (lambda: plotting.plot_history(None), r"`history` must be .*Received: history=None"),
+    (lambda: plotting.plot_history({}), r"Received: history=\{\}"),
+    (lambda: plotting.plot_class_shares([0.5, 0.5]), r"Received: shares=\[0.5, 0.5\]"),
+    (lambda: plotting.plot_typicality(np.arange(100.0)), r"Received: distances=array\(.*\.\.\.$"),
+])
+def test_what_is_not_a_dict_is_shown_in_the_message(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda d: plotting.plot_images(GREY, ncols=4, row_labels=3), "row_labels=3"),
+    (lambda d: plotting.plot_manifold(d, extent=(-1, 1, -1, 1), clip=0.0), "clip=0.0"),
+    (lambda d: plotting.plot_history({"loss": [1.0]}, keys=0.0), r"keys=0.0"),
+    (lambda d: plotting.plot_history({"loss": [1.0]}, keys="loss"), r"e.g. \['loss'\]"),
+    (lambda d: plotting.plot_typicality({"real": [1.0], "noise": []}),
+     r"Received: distances\['noise'\] with none"),
+])
+def test_every_argument_is_checked_even_when_unused(decoder, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(decoder)

@@ -105,3 +105,12 @@ def test_non_finite_or_overflowing_input_is_named(call, message):
 def test_gaussian_log_density_of_the_standard_normal():
     np.testing.assert_allclose(gaussian_log_density([[0.0, 0.0]], 0.0, np.zeros(2)),
                                [-np.log(2 * np.pi)])
+
+
+def test_kl_decomposition_bounds_its_sample_count():
+    z_mean = np.random.default_rng(0).normal(size=(10, 2))
+    with pytest.raises(ValueError, match=r"at most 100,000\. Received: num_samples=1099511627776"):
+        kl_decomposition(z_mean, np.zeros_like(z_mean), num_samples=2**40)
+    result = kl_decomposition(z_mean, np.zeros_like(z_mean), num_samples=np.int64(50),
+                              seed=np.int64(1))
+    assert result["max_information"] == pytest.approx(np.log(10))

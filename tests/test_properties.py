@@ -2,18 +2,13 @@
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from keras import ops
 from scipy import stats
 
 from vaekit import diagnostics, losses, posterior, sample_quality
-
-settings.register_profile(
-    "vaekit", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile("vaekit")
 
 FLOAT_DTYPES = st.sampled_from([np.float16, np.float32, np.float64])
 

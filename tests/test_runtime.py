@@ -178,3 +178,25 @@ def test_in_jupyter_strict_mode_stops_the_notebook(monkeypatch):
 
     with pytest.raises(CellExecutionError, match="ClaimNotMet.*accuracy should pass 0.5"):
         _run_notebook_with_a_failed_claim(monkeypatch, "1")
+
+
+@pytest.mark.backend_independent
+def test_lesson_seed_is_bounded_like_every_seed(monkeypatch):
+    monkeypatch.setenv("VAEKIT_SEED", str(2**32))
+    with pytest.raises(ValueError, match=r"`VAEKIT_SEED` must be an integer in \[0, 2\*\*32 - 1\]"):
+        lesson_seed()
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("arguments, error, message", [
+    ((3, "cause", {}), ValueError, "message=3"),
+    (("The VAE wins", None, {}), ValueError, "likely_cause=None"),
+    (("The VAE wins", "cause", [1.0]), TypeError, "numbers of type list"),
+])
+def test_claim_line_names_a_bad_argument(arguments, error, message):
+    from vaekit.runtime import claim_line
+
+    with pytest.raises(error, match=message):
+        claim_line(*arguments)
+    assert claim_line("The VAE wins", "cause", {"vae": np.float32(0.5)}).startswith(
+        "Claim not met: the VAE wins.")

@@ -8,6 +8,7 @@ from vaekit.models import build_vae
 from vaekit.sample_quality import (
     MIN_COVERAGE,
     DigitClassifier,
+    build_digit_classifier,
     frechet_bar,
     frechet_distance,
     precision_recall,
@@ -182,7 +183,7 @@ def tiny_judge():
         (lambda j: sample_quality(j, IMAGES * 255, IMAGES), r"`images` .*divide 0–255"),
         (lambda j: sample_quality(j, IMAGES, IMAGES[:, :14]), r"`real_images` .*\(40, 14, 28\)"),
         (lambda j: sample_quality(j, IMAGES, IMAGES[:3]), r"`real_images` must hold more than"),
-        (lambda j: sample_quality(j, IMAGES[:3], IMAGES), r"`images` must hold more than k=3"),
+        (lambda j: sample_quality(j, IMAGES[:3], IMAGES), r"`images` must hold more than `k`=3"),
         (lambda j: frechet_bar(j, IMAGES * 255, IMAGES), r"`images` .*divide 0–255"),
         (lambda j: frechet_bar(j, IMAGES, IMAGES[:, :14]), r"`real_images` .*\(40, 14, 28\)"),
         (lambda j: sample_quality_faults({}, frechet_bar=10.0), r"`quality` must be the dict"),
@@ -215,3 +216,79 @@ def test_numpy_scalars_and_bool_images_are_valid(tiny_judge):
     assert 0 <= tiny_judge.accuracy(IMAGES, LABELS) <= 1
     quality = {"coverage": np.float32(1.0), "frechet": np.float64(1.0)}
     assert sample_quality_faults(quality, frechet_bar=np.float32(10.0)) == []
+
+
+def _bad_weights(kind, folder):
+    """A weights file `DigitClassifier.load_weights` must refuse: missing, corrupt or of
+    another shape."""
+    path = folder / f"{kind}.weights.h5"
+    if kind == "corrupt":
+        path.write_bytes(b"not an HDF5 file")
+    elif kind == "other_shape":
+        build_digit_classifier(width=8).save_weights(path)
+    return path
+
+
+@pytest.mark.filterwarnings("ignore:Skipping nested container")
+@pytest.mark.parametrize("kind", ["missing", "corrupt", "other_shape"])
+def test_a_refused_load_leaves_the_judge_as_it_was(tmp_path, kind):
+    judge = DigitClassifier(epochs=1, batch_size=20).fit(IMAGES, LABELS)
+    before = judge.probabilities(IMAGES)
+    path = _bad_weights(kind, tmp_path)
+    with pytest.raises((OSError, ValueError)):
+        judge.load_weights(path)
+    np.testing.assert_array_equal(judge.probabilities(IMAGES), before)
+    unfitted = DigitClassifier()
+    with pytest.raises((OSError, ValueError)):
+        unfitted.load_weights(path)
+    with pytest.raises(ValueError, match="not fitted yet"):
+        unfitted.probabilities(IMAGES)
+
+
+def test_load_weights_restores_a_saved_judge_and_names_a_bad_path(tiny_judge, tmp_path):
+    path = tmp_path / "judge.weights.h5"
+    tiny_judge.model_.save_weights(path)
+    loaded = DigitClassifier().load_weights(str(path))
+    np.testing.assert_allclose(loaded.probabilities(IMAGES), tiny_judge.probabilities(IMAGES),
+                               atol=1e-6)
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        loaded.load_weights(tmp_path / "missing" / "judge.weights.h5")
+    with pytest.raises(TypeError, match="path=None"):
+        loaded.load_weights(None)
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("coverage", [1.5, -0.1])
+def test_coverage_outside_zero_one_is_refused(coverage):
+    with pytest.raises(ValueError, match=r"quality\['coverage'\]"):
+        sample_quality_faults({"coverage": coverage, "frechet": 1.0}, frechet_bar=10.0)
+    assert sample_quality_faults({"coverage": np.float32(1.0), "frechet": 1.0},
+                                 frechet_bar=10.0) == []
+
+
+@pytest.mark.backend_independent
+def test_a_huge_number_of_epochs_is_refused():
+    with pytest.raises(ValueError, match=r"`epochs` must be a positive integer at most 1,000"):
+        DigitClassifier(epochs=10**9)
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("kwargs, message", [
+    ({"width": 10**6}, "at most 512. Received: width=1000000"),
+    ({"feature_units": np.int64(0)}, r"feature_units=(np.int64\()?0"),
+])
+def test_classifier_sizes_are_bounded(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        build_digit_classifier(**kwargs)
+
+
+def test_helpers_name_their_arguments(tmp_path):
+    from vaekit.sample_quality import as_digit_labels
+
+    with pytest.raises(ValueError, match="num_images=-1"):
+        as_digit_labels(LABELS, -1)
+    path = tmp_path / "corrupt.weights.h5"
+    path.write_bytes(b"not an HDF5 file")
+    with pytest.raises(ValueError, match=r"`path` must hold the weights of a DigitClassifier.*"
+                                         r"Received: path=.*corrupt\.weights\.h5"):
+        DigitClassifier().load_weights(path)

@@ -125,3 +125,54 @@ def test_more_bad_input_gets_a_clear_error(call, message):
 def test_degenerate_codes_get_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.backend_independent
+def test_identical_codes_are_refused_by_name_even_for_one_component():
+    with pytest.raises(ValueError, match=r"`codes` must hold at least 2 distinct codes\. "
+                                         r"Received: 1 distinct.*collapsed encoder"):
+        GaussianMixtureSampler(1).fit(np.ones((10, 2)))
+    assert GaussianMixtureSampler(np.int64(1)).fit(_two_clusters()).sample(3).shape == (3, 2)
+
+
+BAD_CODES = [np.full((5, 2), np.nan), np.zeros((1, 2)), np.zeros(5), "codes", None]
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("sampler_class", ALL_SAMPLERS)
+def test_a_refused_fit_leaves_a_fitted_sampler_sampling_as_before(sampler_class):
+    sampler = sampler_class().fit(_two_clusters())
+    before = sampler.sample(20, seed=1)
+    identical = [np.ones((50, 2))] if sampler_class is GaussianMixtureSampler else []
+    for codes in BAD_CODES + identical:
+        with pytest.raises(ValueError, match="codes"):
+            sampler.fit(codes)
+    for bad in (0, -1, 2**63, 2.5):
+        with pytest.raises(ValueError, match="num_samples"):
+            sampler.sample(bad)
+    with pytest.raises(ValueError, match=r"seed=4294967296"):
+        sampler.sample(3, seed=2**32)
+    np.testing.assert_array_equal(sampler.sample(20, seed=1), before)
+
+
+@pytest.mark.backend_independent
+def test_a_refused_fit_leaves_the_aggregate_posterior_sampler_as_it_was():
+    z_mean = _two_clusters(100)
+    sampler = AggregatePosteriorSampler().fit(z_mean, np.zeros_like(z_mean))
+    before = sampler.sample(20, seed=1)
+    for z_log_var in (np.full_like(z_mean, 1e4), np.zeros((100, 3)), np.full_like(z_mean, np.nan)):
+        with pytest.raises(ValueError, match="z_log_var"):
+            sampler.fit(z_mean, z_log_var)
+    np.testing.assert_array_equal(sampler.sample(20, seed=1), before)
+
+
+@pytest.mark.backend_independent
+def test_sample_counts_are_bounded():
+    with pytest.raises(ValueError, match=r"at most 1,000,000\. Received: num_samples=9223"):
+        PriorSampler().fit(_two_clusters()).sample(2**63)
+
+
+@pytest.mark.backend_independent
+def test_a_huge_number_of_components_is_refused():
+    with pytest.raises(ValueError, match=r"at most 1,000\. Received: num_components=92233"):
+        GaussianMixtureSampler(2**63)

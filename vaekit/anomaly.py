@@ -76,8 +76,8 @@ def unusual_images(images, kind: str, *, seed: int = 0) -> np.ndarray:
     images = as_images(images)
     if kind not in UNUSUAL_KINDS:
         raise ValueError(f"`kind` must be one of {UNUSUAL_KINDS}. Received: kind={kind!r}")
+    rng = np.random.default_rng(check_seed("seed", seed))
     if kind == "noise":
-        rng = np.random.default_rng(check_seed("seed", seed))
         return rng.uniform(size=images.shape).astype(np.float32)
     if kind == "blank":
         return np.zeros_like(images)

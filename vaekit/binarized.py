@@ -62,6 +62,11 @@ class DynamicBinarization(keras.utils.PyDataset):
         self.labels = (
             None if labels is None else as_labels(labels, len(self.images), integer=True)
         )
+        if self.labels is not None and self.labels.min() < 0:
+            raise ValueError(
+                "`labels` must be class indices >= 0. Received: labels with smallest "
+                f"{self.labels.min()}"
+            )
         self.batch_size = check_positive_int("batch_size", batch_size)
         self.seed = check_seed("seed", seed)
         self.epoch = 0

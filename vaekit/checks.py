@@ -8,15 +8,25 @@ from pathlib import Path
 
 import keras
 import numpy as np
+from keras import ops
 
+# The largest size of a tensor axis (a layer's width, an image side): backends use int32.
+MAX_SIZE = 2**31 - 1
 # The largest |log-variance| whose variance a float32 holds (exp(88.7) is float32's maximum).
 MAX_ABS_LOG_VARIANCE = float(np.log(np.finfo(np.float32).max))
 
 
-def check_positive_int(name: str, value) -> int:
-    """Return `value` as an int if it is a positive integer (NumPy integers too), else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+def check_positive_int(name: str, value, *, maximum: int | None = None) -> int:
+    """Return `value` as an int if it is a positive integer (NumPy integers too), at most
+    `maximum` when given, else raise."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value < 1
+        or (maximum is not None and value > maximum)
+    ):
+        bound = "" if maximum is None else f" at most {maximum:,}"
+        raise ValueError(f"`{name}` must be a positive integer{bound}. Received: {name}={value!r}")
     return int(value)
 
 
@@ -29,9 +39,21 @@ def check_non_negative_int(name: str, value) -> int:
     return int(value)
 
 
+def is_tensor(value) -> bool:
+    """True for backend tensors and symbolic Keras tensors, which may be traced (inside `fit`)
+    and so are passed on unchecked."""
+    return ops.is_tensor(value) or keras.utils.is_keras_tensor(value)
+
+
 def check_seed(name: str, value) -> int:
-    """Return `value` as an int if it is a valid seed: a non-negative integer."""
-    return check_non_negative_int(name, value)
+    """Return `value` as an int if it is a valid seed: an integer in [0, 2**32), the range
+    NumPy, scikit-learn and Keras all accept."""
+    seed = check_non_negative_int(name, value)
+    if seed >= 2**32:
+        raise ValueError(
+            f"`{name}` must be an integer in [0, 2**32 - 1]. Received: {name}={value!r}"
+        )
+    return seed
 
 
 def check_positive_number(name: str, value, *, allow_zero: bool = False) -> float:
@@ -73,9 +95,11 @@ def check_decoder(name: str, decoder) -> int:
     check_callable_model(name, decoder)
     inputs = getattr(decoder, "inputs", None)
     if not inputs or len(inputs) != 1 or len(inputs[0].shape) != 2:
+        conditional = " (a conditional decoder also needs labels: use `cvae.generate`)"
         raise TypeError(
             f"`{name}` must be a Keras model with one input (batch, latent_dim), e.g. "
             f"`vae.decoder`. Received: {name} of type {type(decoder).__name__}"
+            + (f" with {len(inputs)} inputs{conditional}" if inputs and len(inputs) > 1 else "")
         )
     return int(inputs[0].shape[-1])
 
@@ -117,6 +141,13 @@ def as_float_array(values, name: str, dtype=np.float64, *, finite: bool = False)
     """`values` as a NumPy float array of `dtype` (see `as_real_array` for what is refused)."""
     array = as_real_array(values, name).astype(dtype, copy=False)
     return _check_finite(array, name) if finite else array
+
+
+def as_finite_array(values, name: str, dtype=np.float32) -> np.ndarray:
+    """`values` as a finite float array of `dtype` (see `as_real_array` for what is refused);
+    values beyond the dtype's range are refused too, without NumPy's overflow warning."""
+    with np.errstate(over="ignore"):  # they become inf, which the check refuses
+        return as_float_array(values, name, dtype, finite=True)
 
 
 def as_codes(codes, name: str = "codes", *, min_rows: int = 2) -> np.ndarray:
@@ -205,6 +236,22 @@ def check_grey_levels(images, name: str = "images") -> None:
             f"`{name}` must hold grey levels in [0, 1] (divide 0–255 images by 255). "
             f"Received: values in [{low:g}, {high:g}], dtype {images.dtype}"
         )
+
+
+def check_decoded_grey_levels(images: np.ndarray, name: str = "decoder") -> np.ndarray:
+    """Return `images`, the outputs of the model `name`, if they are grey levels in [0, 1],
+    else raise naming the model (the caller passed it, not the images)."""
+    finite = images[np.isfinite(images)]
+    if finite.size < images.size or (finite.size and (finite.min() < 0 or finite.max() > 1)):
+        seen = f"[{finite.min():g}, {finite.max():g}]" if finite.size else "NaN or inf only"
+        raise ValueError(
+            f"`{name}` must output grey levels in [0, 1], e.g. through a sigmoid output layer "
+            "(build_vae, or build_autoencoder without linear=True); for a decoder of centred "
+            "images, decode the codes yourself, add the mean image back and use plot_images. "
+            f"Received: a {name} whose outputs are in {seen}"
+            + (" with NaN or inf" if 0 < finite.size < images.size else "")
+        )
+    return images
 
 
 def as_images(images, name: str = "images", *, shape=None, grey_levels: bool = True):

@@ -13,12 +13,13 @@ import keras
 import numpy as np
 from keras import ops
 
-from vaekit.checks import check_positive_int, check_seed
+from vaekit.checks import as_finite_array, check_positive_int, check_seed
 from vaekit.models import VAE, variational_halves
 
 
 def check_labels(labels, num_classes: int, name: str = "labels") -> np.ndarray:
     """Return `labels` as an int64 array `(n,)` of class indices in `[0, num_classes)`."""
+    num_classes = check_positive_int("num_classes", num_classes)
     array = np.asarray(labels)
     if array.ndim != 1 or not (np.issubdtype(array.dtype, np.integer) or array.size == 0):
         raise ValueError(
@@ -62,9 +63,20 @@ class ConditionalVAE(VAE):
     >>> cvae.generate(np.arange(10), seed=0)  # one of each digit  # doctest: +SKIP
     """
 
+    conditional = True
+
     def __init__(self, encoder, decoder, num_classes: int = 10, **kwargs):
+        num_classes = check_positive_int("num_classes", num_classes)
         super().__init__(encoder, decoder, **kwargs)
-        self.num_classes = check_positive_int("num_classes", num_classes)
+        self.num_classes = num_classes
+        for name, half in (("encoder", encoder), ("decoder", decoder)):
+            inputs = getattr(half, "inputs", None)
+            if inputs and tuple(inputs[1].shape[1:]) != (num_classes,):
+                raise ValueError(
+                    f"`{name}` must take one-hot labels of num_classes={num_classes} as its "
+                    f"second input. Received: {name} whose second input has shape "
+                    f"{tuple(inputs[1].shape)}"
+                )
 
     def _one_hot(self, labels):
         return ops.one_hot(ops.cast(ops.reshape(labels, (-1,)), "int32"), self.num_classes)
@@ -81,22 +93,21 @@ class ConditionalVAE(VAE):
         return x[0]
 
     def _checked_inputs(self, x, name: str = "x"):
-        """`[images, labels]` with NumPy images and labels checked; refuses anything else that
-        is not a dataset."""
-        if isinstance(x, np.ndarray):
+        """`[images, labels]` with images and labels checked; a dataset as given."""
+        if self._is_dataset(x):
+            return x  # Keras checks its batches
+        if not isinstance(x, (list, tuple)) or len(x) != 2:
+            if isinstance(x, np.ndarray):
+                received = f"one array of shape {x.shape}"
+            elif isinstance(x, (list, tuple)):
+                received = f"a {type(x).__name__} of {len(x)} items"
+            else:
+                received = f"{name}=None" if x is None else f"{name} of type {type(x).__name__}"
             raise ValueError(
-                f"`{name}` must be [images, labels] for a ConditionalVAE. Received: one array "
-                f"of shape {x.shape}"
-            )
-        if not isinstance(x, (list, tuple)):
-            return x  # a dataset: Keras checks its batches
-        if len(x) != 2:
-            raise ValueError(
-                f"`{name}` must be [images, labels]. Received: a {type(x).__name__} of "
-                f"{len(x)} items"
+                f"`{name}` must be [images, labels] for a ConditionalVAE. Received: {received}"
             )
         images, labels = super()._checked_inputs(x[0], f"{name}[0] (images)"), x[1]
-        if isinstance(labels, (np.ndarray, list)):
+        if not self._is_dataset(labels):
             labels = check_labels(labels, self.num_classes, f"{name}[1] (labels)")
             if isinstance(images, np.ndarray) and len(labels) != len(images):
                 raise ValueError(
@@ -117,12 +128,11 @@ class ConditionalVAE(VAE):
             Pixel probabilities `(n, *image_shape)`.
         """
         labels = check_labels(labels, self.num_classes)
+        seed = check_seed("seed", seed)
         latent_dim = self.decoder.inputs[0].shape[-1]
         if z is None:
-            z = np.random.default_rng(check_seed("seed", seed)).standard_normal(
-                (len(labels), latent_dim)
-            )
-        z = np.asarray(z, dtype=np.float32)
+            z = np.random.default_rng(seed).standard_normal((len(labels), latent_dim))
+        z = as_finite_array(z, "z")
         if z.shape != (len(labels), latent_dim):
             raise ValueError(
                 f"`z` must have shape ({len(labels)}, {latent_dim}), one code per label. "

@@ -35,8 +35,10 @@ from pathlib import Path
 import numpy as np
 
 from vaekit.checks import (
+    as_labels,
     as_path,
     check_fraction,
+    check_grey_levels,
     check_positive_int,
     check_positive_number,
     check_seed,
@@ -47,6 +49,7 @@ MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1
 MNIST_FILENAME = "mnist.npz"
 DATA_DIR_VARIABLE = "VAEKIT_DATA_DIR"
 SOURCES = ("auto", "full", "subset")
+MAX_CURVE_POINTS = 10_000_000
 
 
 class DataUnavailableError(RuntimeError):
@@ -87,6 +90,11 @@ class MNIST:
             raise ValueError(
                 f"`source` must be 'full' or 'subset'. Received: source={self.source!r}"
             )
+        if self.fallback_reason is not None and not isinstance(self.fallback_reason, str):
+            raise TypeError(
+                "`fallback_reason` must be None or a string. "
+                f"Received: fallback_reason={self.fallback_reason!r}"
+            )
         for split in ("train", "test"):
             images, labels = getattr(self, f"x_{split}"), getattr(self, f"y_{split}")
             for name, value in ((f"x_{split}", images), (f"y_{split}", labels)):
@@ -99,6 +107,13 @@ class MNIST:
                 raise ValueError(
                     f"`y_{split}` must hold one label per image of `x_{split}`. Received: "
                     f"{len(images)} images and {len(labels)} labels"
+                )
+            check_grey_levels(images, f"x_{split}")
+            as_labels(labels, len(images), f"y_{split}", integer=True)
+            if labels.min() < 0 or labels.max() > 9:
+                raise ValueError(
+                    f"`y_{split}` must be digit labels in 0..9. Received: y_{split} with "
+                    f"values in [{labels.min()}, {labels.max()}]"
                 )
 
     @property
@@ -217,6 +232,13 @@ def _limit(images, labels, max_examples, rng):
 def round_robin_indices(labels: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
     """Sorted indices of `count` items taken in turn from each class, in a random order drawn
     from `rng`, so each class gets `count // num_classes` items or one more, `(count,)`."""
+    labels = as_labels(labels, np.size(labels))
+    count = check_positive_int("count", count, maximum=len(labels))
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            "`rng` must be a NumPy Generator, e.g. np.random.default_rng(0). "
+            f"Received: rng of type {type(rng).__name__}"
+        )
     order = rng.permutation(len(labels))
     by_class = [order[labels[order] == c] for c in np.unique(labels)]
     ranks = np.concatenate([np.arange(len(members)) for members in by_class])
@@ -452,7 +474,7 @@ def make_noisy_curve(
         `(points, t)`: points of shape `(num_points, dim)`, float32, and the position `t` of
         each point along the curve, shape `(num_points,)` — the one true latent coordinate.
     """
-    if check_positive_int("num_points", num_points) < 2:
+    if check_positive_int("num_points", num_points, maximum=MAX_CURVE_POINTS) < 2:
         raise ValueError(
             f"`num_points` must be an integer >= 2. Received: num_points={num_points!r}"
         )

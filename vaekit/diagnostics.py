@@ -33,6 +33,7 @@ from vaekit.checks import (
     check_positive_number,
     check_seed,
 )
+from vaekit.conditional import ConditionalVAE
 from vaekit.losses import (
     RECONSTRUCTION_LOSSES,
     gaussian_kl,
@@ -41,7 +42,12 @@ from vaekit.losses import (
 )
 from vaekit.models import VAE, predict_in_batches
 from vaekit.posterior import gaussian_log_density
-from vaekit.samplers import BoxSampler
+from vaekit.samplers import MAX_SAMPLES, BoxSampler
+
+MAX_GRID_SIZE = 1_000  # points per side of a `box_grid`
+MAX_MONTE_CARLO_SAMPLES = 10_000  # draws of z per image (Burda et al. use 5,000)
+MAX_DECODED = 100_000  # images decoded by `interpolation_smoothness`
+MAX_COMPONENTS = 10_000  # principal components of `DigitTypicality`
 
 
 def centre_offset(codes) -> float:
@@ -56,17 +62,20 @@ def centre_offset(codes) -> float:
     codes = as_codes(codes)
     spread = np.sqrt(codes.var(axis=0).mean())
     if spread == 0:
-        raise ValueError("`codes` must not all be identical (their spread is 0).")
+        raise ValueError(
+            "`codes` must not all be identical (their spread is 0). "
+            f"Received: {len(codes)} copies of {codes[0].tolist()}"
+        )
     return float(np.linalg.norm(codes.mean(axis=0)) / spread)
 
 
 def box_grid(codes, grid_size: int = 50) -> np.ndarray:
     """A regular `grid_size × grid_size` grid over the bounding box of 2-D codes, `(n², 2)`."""
     codes = as_codes(codes)
-    check_positive_int("grid_size", grid_size)
+    check_positive_int("grid_size", grid_size, maximum=MAX_GRID_SIZE)
     if codes.shape[1] != 2:
         raise ValueError(
-            f"`box_grid` needs 2-D codes. Received: codes.shape={codes.shape}"
+            f"`codes` must have 2 columns for a 2-D grid. Received: codes.shape={codes.shape}"
         )
     low, high = codes.min(axis=0), codes.max(axis=0)
     axes = [np.linspace(low[j], high[j], grid_size) for j in range(2)]
@@ -106,8 +115,10 @@ def class_area_shares(codes, labels, *, points=None, num_points: int = 20_000, s
     """
     codes = as_codes(codes)
     labels = as_labels(labels, len(codes))
+    num_points = check_positive_int("num_points", num_points, maximum=MAX_SAMPLES)
+    seed = check_seed("seed", seed)
     points = (
-        BoxSampler().fit(codes).sample(check_positive_int("num_points", num_points), seed=seed)
+        BoxSampler().fit(codes).sample(num_points, seed=seed)
         if points is None
         else as_points(points, codes.shape[1])
     )
@@ -136,6 +147,7 @@ def gap_fraction(codes, *, points=None, radius_factor: float = 3.0, grid_size: i
     """
     codes = as_codes(codes)
     check_positive_number("radius_factor", radius_factor)
+    check_positive_int("grid_size", grid_size, maximum=MAX_GRID_SIZE)
     if points is None:
         points = box_grid(codes, grid_size)
     else:
@@ -143,7 +155,10 @@ def gap_fraction(codes, *, points=None, radius_factor: float = 3.0, grid_size: i
     # Spacing between distinct codes: repeated codes must not shrink the radius to 0.
     distinct = np.unique(codes, axis=0)
     if len(distinct) < 2:
-        raise ValueError("`codes` must not all be identical (their spacing is 0).")
+        raise ValueError(
+            "`codes` must not all be identical (their spacing is 0). "
+            f"Received: {len(codes)} copies of {codes[0].tolist()}"
+        )
     spacing, _ = _neighbours(distinct, 2).kneighbors(distinct)
     radius = radius_factor * float(np.median(spacing[:, 1]))
     if not radius > 0:
@@ -179,6 +194,11 @@ def interpolation_smoothness(decoder, codes, *, num_pairs: int = 200, steps: int
     steps = check_positive_int("steps", steps)
     if steps < 3:
         raise ValueError(f"`steps` must be at least 3. Received: steps={steps}")
+    if num_pairs * steps > MAX_DECODED:
+        raise ValueError(
+            f"`num_pairs` × `steps` must be at most {MAX_DECODED:,} decoded images. "
+            f"Received: num_pairs={num_pairs}, steps={steps}"
+        )
     pairs = np.random.default_rng(check_seed("seed", seed)).integers(len(codes),
                                                                      size=(num_pairs, 2))
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
@@ -229,8 +249,8 @@ class DigitTypicality:
     """
 
     def __init__(self, num_components: int = 40, ridge: float = 1e-3):
-        check_positive_int("num_components", num_components)
-        self.num_components = int(num_components)
+        self.num_components = check_positive_int("num_components", num_components,
+                                                 maximum=MAX_COMPONENTS)
         self.ridge = check_positive_number("ridge", ridge)
 
     def fit(self, images, labels) -> DigitTypicality:
@@ -250,14 +270,15 @@ class DigitTypicality:
                 "`labels` must give every class at least 2 images. "
                 f"Received: labels with 1 image of class {classes[counts.argmin()].item()!r}"
             )
-        self.pca_ = PCA(self.num_components, random_state=0).fit(flat)
-        features = self.pca_.transform(flat)
-        self.classes_ = np.unique(labels)
-        self.means_ = np.stack([features[labels == c].mean(axis=0) for c in self.classes_])
+        pca = PCA(self.num_components, random_state=0).fit(flat)
+        features = pca.transform(flat)
         ridge = self.ridge * np.eye(self.num_components)
-        self.precisions_ = np.stack(
-            [np.linalg.inv(np.cov(features[labels == c].T) + ridge) for c in self.classes_]
+        means = np.stack([features[labels == c].mean(axis=0) for c in classes])
+        precisions = np.stack(
+            [np.linalg.inv(np.cov(features[labels == c].T) + ridge) for c in classes]
         )
+        # Set together, so a fit that fails leaves a fitted scorer as it was.
+        self.pca_, self.classes_, self.means_, self.precisions_ = pca, classes, means, precisions
         return self
 
     def _class_distances(self, images) -> np.ndarray:
@@ -294,6 +315,11 @@ def digit_likeness(scorer: DigitTypicality, images):
             "`scorer` must be a fitted DigitTypicality. "
             f"Received: scorer of type {type(scorer).__name__}"
         )
+    if not hasattr(scorer, "pca_"):
+        raise ValueError(
+            "`scorer` must be a fitted DigitTypicality: call `scorer.fit(images, labels)` first. "
+            "Received: an unfitted scorer"
+        )
     distances = scorer._class_distances(images)
     nearest = scorer.classes_[distances.argmin(axis=1)]
     shares = np.array([(nearest == c).mean() for c in scorer.classes_])
@@ -329,8 +355,12 @@ def reconstruction_error(images, reconstructions) -> float:
 def _vae_images(vae, images) -> np.ndarray:
     """Check `vae` and return `images` as float32 of its encoder's input shape (grey levels in
     [0, 1] for the Bernoulli loss)."""
-    if not isinstance(vae, VAE):
-        raise TypeError(f"`vae` must be a vaekit VAE. Received: vae of type {type(vae).__name__}")
+    if not isinstance(vae, VAE) or isinstance(vae, ConditionalVAE):
+        raise TypeError(
+            "`vae` must be a vaekit VAE without labels (a ConditionalVAE's encoder and decoder "
+            f"also need the labels, which this function does not take). Received: vae of type "
+            f"{type(vae).__name__}"
+        )
     shape = tuple(vae.encoder.inputs[0].shape[1:])
     return as_images(images, shape=shape, grey_levels=vae.reconstruction == "bernoulli")
 
@@ -351,7 +381,7 @@ def negative_elbo_per_image(
         dict with `negative_elbo`, `reconstruction` and `kl`, each `(n,)`.
     """
     images = _vae_images(vae, images)
-    check_positive_int("num_samples", num_samples)
+    num_samples = check_positive_int("num_samples", num_samples, maximum=MAX_MONTE_CARLO_SAMPLES)
     z_mean, z_log_var = predict_in_batches(vae.encoder, images, batch_size)
     rng = np.random.default_rng(check_seed("seed", seed))
     reconstruction_loss = RECONSTRUCTION_LOSSES[vae.reconstruction]
@@ -423,7 +453,7 @@ def log_likelihood_per_image(
         The log-likelihood estimate of each image, `(n,)`.
     """
     images = _vae_images(vae, images)
-    num_samples = check_positive_int("num_samples", num_samples)
+    num_samples = check_positive_int("num_samples", num_samples, maximum=MAX_MONTE_CARLO_SAMPLES)
     if batch_size is None:
         batch_size = max(1, DECODES_PER_BATCH // num_samples)
     batch_size = check_positive_int("batch_size", batch_size)

@@ -18,7 +18,13 @@ import io
 import matplotlib.pyplot as plt
 import numpy as np
 
-from vaekit.checks import as_codes, as_labels, check_decoder, check_positive_number
+from vaekit.checks import (
+    as_codes,
+    as_labels,
+    check_decoded_grey_levels,
+    check_decoder,
+    check_positive_number,
+)
 from vaekit.models import predict_in_batches
 from vaekit.plotting import plot_latent_scatter
 from vaekit.style import FIGURE_WIDTH, method_colour
@@ -66,7 +72,7 @@ def explorer_figure(decoder, codes, labels, z0: float, z1: float, *, limit: floa
     codes = as_codes(codes, min_rows=1)
     labels = as_labels(labels, len(codes))
     limit = check_positive_number("limit", limit)
-    image = decode_point(decoder, z0, z1)
+    image = check_decoded_grey_levels(decode_point(decoder, z0, z1))
     z0, z1 = float(z0), float(z1)
     figure, (left, right) = plt.subplots(
         1, 2, figsize=(FIGURE_WIDTH, FIGURE_HEIGHT), gridspec_kw={"width_ratios": [1.6, 1]}

@@ -63,7 +63,7 @@ def knn_label_accuracy(train_codes, train_labels, test_codes, test_labels, *, k:
 def balanced_choice(labels, num_labels: int, *, seed: int = 0) -> np.ndarray:
     """Indices of `num_labels` items drawn round-robin over the classes (seeded), so every
     class gets `num_labels // num_classes` or one more; sorted, `(num_labels,)`."""
-    labels = np.asarray(labels)
+    labels = as_labels(labels, np.size(labels))
     num_labels = check_positive_int("num_labels", num_labels)
     classes = np.unique(labels)
     if not len(classes) <= num_labels <= len(labels):
@@ -97,6 +97,12 @@ def few_label_accuracy(train_features, train_labels, test_features, test_labels,
         train_features, train_labels, test_features, test_labels,
         ("train_features", "test_features"),
     )
+    classes = np.unique(train_labels)
+    if len(classes) < 2:
+        raise ValueError(
+            "`train_labels` must hold at least two classes for a classifier to tell apart. "
+            f"Received: train_labels with the one class {classes.tolist()}"
+        )
     chosen = balanced_choice(train_labels, num_labels, seed=seed)
     scaler = StandardScaler().fit(train_features)
     classifier = LogisticRegression(max_iter=2_000)

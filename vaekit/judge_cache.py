@@ -28,6 +28,7 @@ from vaekit.sample_quality import (
     as_digit_images,
     as_digit_labels,
     build_digit_classifier,
+    check_judge,
 )
 
 JUDGES_FOLDER = "judges"
@@ -65,8 +66,12 @@ def trained_judge(images, labels, *, seed: int, cache_dir=None, **settings) -> D
 
 def judge_key(judge: DigitClassifier, images: np.ndarray, labels: np.ndarray, seed: int) -> str:
     """A short SHA-256 of everything that decides the trained weights."""
+    check_judge(judge)
+    images = as_digit_images(images)
+    labels = as_digit_labels(labels, len(images))
+    seed = check_seed("seed", seed)
     digest = hashlib.sha256()
-    digest.update(np.ascontiguousarray(images, dtype="float32").tobytes())
+    digest.update(np.ascontiguousarray(images).tobytes())
     digest.update(np.ascontiguousarray(labels, dtype="int64").tobytes())
     digest.update(json.dumps({
         "epochs": judge.epochs, "batch_size": judge.batch_size,

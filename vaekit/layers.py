@@ -5,16 +5,18 @@ from __future__ import annotations
 import numbers
 
 import keras
+import numpy as np
 from keras import ops
 
-from vaekit.checks import as_real_array
+from vaekit.checks import as_finite_array, check_log_variance, check_seed, is_tensor
 
 
 def _layer_seed(seed) -> int | None:
-    """`seed` as an int, or None; anything else raises a TypeError naming it."""
+    """`seed` as an int in [0, 2**32), or None; not an integer raises a TypeError naming it,
+    one out of range a ValueError."""
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
         raise TypeError(f"`seed` must be an integer or None. Received: seed={seed!r}")
-    return None if seed is None else int(seed)
+    return None if seed is None else check_seed("seed", seed)
 
 
 @keras.saving.register_keras_serializable(package="vaekit")
@@ -28,12 +30,14 @@ class Sampling(keras.layers.Layer):
     dtype, so the layer works under mixed precision (`mixed_float16`, `mixed_bfloat16`).
 
     Args:
-        seed: integer seed (NumPy integers too) for the layer's `keras.random.SeedGenerator`, or
+        seed: integer seed in [0, 2**32) (NumPy integers too) for the layer's SeedGenerator, or
             None.
         **kwargs: standard layer arguments such as `name`.
 
     Call arguments:
         inputs: a list `[z_mean, z_log_var]` of two tensors of shape `(batch, latent_dim)`.
+            NumPy arrays and lists (integers too) must be finite, with log-variances within
+            ±`MAX_ABS_LOG_VARIANCE` (88.7), beyond which the variance overflows.
 
     Returns:
         `z`, shape `(batch, latent_dim)`.
@@ -51,19 +55,23 @@ class Sampling(keras.layers.Layer):
         self.seed_generator = keras.random.SeedGenerator(self.seed)
 
     def __call__(self, inputs, *args, **kwargs):
-        # Check NumPy arrays and lists here, before Keras converts them; tensors (symbolic or
-        # traced inside `fit`) pass unchecked.
+        # Check NumPy arrays and lists here, before Keras converts them: real, finite (in the
+        # layer's float dtype; integers become floats), log-variances whose variances do not
+        # overflow. Tensors (symbolic or traced inside `fit`) pass unchecked.
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
+            items = f" of {len(inputs)} items" if isinstance(inputs, (list, tuple)) else ""
             raise ValueError(
-                "`Sampling` expects a list [z_mean, z_log_var]. "
-                f"Received: inputs of type {type(inputs).__name__}"
+                "`inputs` must be a list [z_mean, z_log_var]. "
+                f"Received: inputs of type {type(inputs).__name__}{items}"
             )
-        inputs = [
-            value if ops.is_tensor(value) or keras.utils.is_keras_tensor(value)
-            else as_real_array(value, name, finite=True)
+        dtype = "float64" if self.compute_dtype == "float64" else "float32"
+        z_mean, z_log_var = (
+            value if is_tensor(value) else as_finite_array(value, name, dtype)
             for name, value in zip(("z_mean", "z_log_var"), inputs, strict=True)
-        ]
-        return super().__call__(inputs, *args, **kwargs)
+        )
+        if isinstance(z_log_var, np.ndarray):
+            check_log_variance(z_log_var, "z_log_var")
+        return super().__call__([z_mean, z_log_var], *args, **kwargs)
 
     def call(self, inputs):
         z_mean, z_log_var = inputs
@@ -82,6 +90,14 @@ class Sampling(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "seed": self.seed}
+
+
+def _check_images_shape(shape) -> None:
+    if len(shape) != 3 or None in tuple(shape)[1:]:
+        raise ValueError(
+            "`inputs` must be images of shape (batch, height, width), without a channels "
+            f"axis. Received: inputs.shape={tuple(shape)}"
+        )
 
 
 @keras.saving.register_keras_serializable(package="vaekit")
@@ -117,14 +133,17 @@ class RandomShift(keras.layers.Layer):
         self.seed = _layer_seed(seed)
         self.seed_generator = keras.random.SeedGenerator(self.seed)
 
+    def __call__(self, inputs, *args, **kwargs):
+        # NumPy arrays and lists are checked (real, finite) before Keras converts them.
+        if not is_tensor(inputs):
+            inputs = as_finite_array(inputs, "inputs")
+        return super().__call__(inputs, *args, **kwargs)
+
     def build(self, input_shape):
-        if len(input_shape) != 3 or None in input_shape[1:]:
-            raise ValueError(
-                "`RandomShift` expects images of shape (batch, height, width). "
-                f"Received: input_shape={tuple(input_shape)}"
-            )
+        _check_images_shape(input_shape)
 
     def call(self, inputs, training=False):
+        _check_images_shape(inputs.shape)  # also when built for other shapes before
         if not training or self.pixels == 0:
             return inputs
         shifts = keras.random.uniform((2, ops.shape(inputs)[0]), -self.pixels, self.pixels,

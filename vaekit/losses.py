@@ -17,7 +17,13 @@ import keras
 import numpy as np
 from keras import ops
 
-from vaekit.checks import as_real_array, check_grey_levels, check_positive_number
+from vaekit.checks import (
+    as_real_array,
+    check_grey_levels,
+    check_log_variance,
+    check_positive_number,
+    is_tensor,
+)
 
 # Probabilities are clipped to [EPSILON, 1 - EPSILON] before the log (as Keras' own BCE does).
 EPSILON = 1e-7
@@ -29,7 +35,7 @@ def _sum_over_non_batch_axes(values):
 
 def _checked(value, name: str):
     """`value` itself if it is a tensor, else as a NumPy array of real, finite numbers."""
-    if ops.is_tensor(value) or keras.utils.is_keras_tensor(value):
+    if is_tensor(value):
         return value
     return as_real_array(value, name, finite=True)
 
@@ -55,7 +61,10 @@ def gaussian_kl_per_dimension(z_mean, z_log_var):
         `(batch, latent_dim)`.
     """
     z_mean = ops.convert_to_tensor(_checked(z_mean, "z_mean"))
-    z_log_var = ops.convert_to_tensor(_checked(z_log_var, "z_log_var"))
+    z_log_var = _checked(z_log_var, "z_log_var")
+    if isinstance(z_log_var, np.ndarray):
+        check_log_variance(z_log_var, "z_log_var")
+    z_log_var = ops.convert_to_tensor(z_log_var)
     if len(z_mean.shape) != 2:
         raise ValueError(
             "`z_mean` must have shape (batch, latent_dim). "
@@ -97,7 +106,7 @@ def bernoulli_reconstruction_loss(x, x_reconstructed):
     Args:
         x: targets in [0, 1] (bool for binary images), `(batch, ...)`; NumPy targets outside
             [0, 1] are refused.
-        x_reconstructed: probabilities, same shape as `x`.
+        x_reconstructed: probabilities in [0, 1], same shape as `x`.
 
     Returns:
         `(batch,)`.
@@ -106,7 +115,13 @@ def bernoulli_reconstruction_loss(x, x_reconstructed):
     if isinstance(x, np.ndarray) and x.size:
         check_grey_levels(x, "x")
     x = ops.convert_to_tensor(x, dtype="float32")
-    p = ops.convert_to_tensor(_checked(x_reconstructed, "x_reconstructed"), dtype="float32")
+    p = _checked(x_reconstructed, "x_reconstructed")
+    if isinstance(p, np.ndarray) and p.size and (p.min() < 0 or p.max() > 1):
+        raise ValueError(
+            "`x_reconstructed` must be probabilities in [0, 1], e.g. from a sigmoid output "
+            f"layer. Received: values in [{p.min():g}, {p.max():g}]"
+        )
+    p = ops.convert_to_tensor(p, dtype="float32")
     p = ops.clip(p, EPSILON, 1 - EPSILON)
     _check_same_shape("x", x, "x_reconstructed", p)
     log_likelihood = x * ops.log(p) + (1.0 - x) * ops.log(1.0 - p)

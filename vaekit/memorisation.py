@@ -29,12 +29,17 @@ def nearest_training_distances(images, training_images) -> np.ndarray:
     Returns:
         `(n,)` distances ≥ 0; 0 for an exact copy of a training image.
     """
-    images = as_images(images)
+    return _nearest_distances(images, training_images, "images")
+
+
+def _nearest_distances(images, training_images, name: str) -> np.ndarray:
+    """`nearest_training_distances`, with `name` for `images` in its errors."""
+    images = as_images(images, name)
     training_images = as_images(training_images, "training_images")
     if images.shape[1:] != training_images.shape[1:]:
         raise ValueError(
-            "`images` and `training_images` must have the same image size. "
-            f"Received: images.shape={images.shape}, training_images.shape="
+            f"`{name}` and `training_images` must have the same image size. "
+            f"Received: {name}.shape={images.shape}, training_images.shape="
             f"{training_images.shape}"
         )
     flat_training = training_images.reshape(len(training_images), -1)
@@ -62,8 +67,8 @@ def memorisation_check(samples, training_images, heldout_images, *,
         copies).
     """
     quantile = check_fraction("quantile", quantile)
-    sample_distances = nearest_training_distances(samples, training_images)
-    heldout_distances = nearest_training_distances(heldout_images, training_images)
+    sample_distances = _nearest_distances(samples, training_images, "samples")
+    heldout_distances = _nearest_distances(heldout_images, training_images, "heldout_images")
     heldout_median = float(np.median(heldout_distances))
     if heldout_median == 0:
         raise ValueError(

@@ -8,7 +8,6 @@ encoder `784 → 256 → latent` gets the decoder `latent → 256 → 784`.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 
 import keras
@@ -17,11 +16,14 @@ from keras import layers, ops
 
 from vaekit.callbacks import StopOnNonFiniteLoss
 from vaekit.checks import (
+    MAX_SIZE,
+    as_finite_array,
     as_images,
     as_real_array,
     check_callable_model,
     check_positive_int,
     check_positive_number,
+    is_tensor,
 )
 from vaekit.layers import Sampling
 from vaekit.losses import RECONSTRUCTION_LOSSES, gaussian_kl
@@ -30,21 +32,36 @@ from vaekit.parallel import replica_share
 KINDS = ("dense", "conv")
 
 
+def _check_size(name: str, value) -> int:
+    return check_positive_int(name, value, maximum=MAX_SIZE)
+
+
+def _sizes(values) -> list | None:
+    """`values` as a list if it is a sequence (text excluded) or a 1-D NumPy array, else None."""
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        return values.tolist()
+    if isinstance(values, Sequence) and not isinstance(values, str):
+        return list(values)
+    return None
+
+
 def _check_units(name: str, values) -> tuple[int, ...]:
-    if isinstance(values, numbers.Integral) or not isinstance(values, Sequence):
+    sizes = _sizes(values)
+    if sizes is None:
         raise ValueError(
             f"`{name}` must be a sequence of positive integers, e.g. (256,). "
             f"Received: {name}={values!r}"
         )
-    return tuple(check_positive_int(f"{name}[...]", value) for value in values)
+    return tuple(_check_size(f"{name}[{i}]", value) for i, value in enumerate(sizes))
 
 
 def _check_shape(name: str, shape) -> tuple[int, ...]:
-    if not isinstance(shape, Sequence) or not 1 <= len(shape) <= 3:
+    sizes = _sizes(shape)
+    if sizes is None or not 1 <= len(sizes) <= 3:
         raise ValueError(
             f"`{name}` must be an image shape such as (28, 28). Received: {name}={shape!r}"
         )
-    return tuple(check_positive_int(f"{name}[...]", size) for size in shape)
+    return tuple(_check_size(f"{name}[{i}]", size) for i, size in enumerate(sizes))
 
 
 def _check_activation(name: str, activation) -> str | None:
@@ -66,21 +83,30 @@ def _check_flag(name: str, value) -> bool:
     return bool(value)
 
 
-def _check_kind(kind: str, image_shape: tuple[int, ...], filters: tuple[int, ...]) -> None:
-    if kind not in KINDS:
+def _check_kind(kind: str, name: str, image_shape: tuple[int, ...],
+                filters: tuple[int, ...]) -> None:
+    """Refuse an unknown `kind`, or a conv `kind` that does not fit the image shape `name`."""
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"`kind` must be one of {KINDS}. Received: kind={kind!r}")
     if kind == "conv":
         if len(image_shape) not in (2, 3):
             raise ValueError(
                 "`kind='conv'` needs an image shape (height, width) or (height, width, "
-                f"channels). Received: shape={image_shape!r}"
+                f"channels). Received: {name}={image_shape!r}"
             )
         stride = 2 ** len(filters)
         if image_shape[0] % stride or image_shape[1] % stride:
             raise ValueError(
                 f"With {len(filters)} strided convolutions, height and width must be "
-                f"divisible by {stride}. Received: shape={image_shape!r}, filters={filters!r}"
+                f"divisible by {stride}. Received: {name}={image_shape!r}, filters={filters!r}"
             )
+
+
+def _check_image_shape(image_shape, kind, filters) -> tuple[int, ...]:
+    """Check the `image_shape` of the model builders, naming it (not the halves' arguments)."""
+    image_shape = _check_shape("image_shape", image_shape)
+    _check_kind(kind, "image_shape", image_shape, _check_units("filters", filters))
+    return image_shape
 
 
 def build_encoder(
@@ -113,10 +139,10 @@ def build_encoder(
         name: model name.
     """
     input_shape = _check_shape("input_shape", input_shape)
-    latent_dim = check_positive_int("latent_dim", latent_dim)
+    latent_dim = _check_size("latent_dim", latent_dim)
     hidden_units = _check_units("hidden_units", hidden_units)
     filters = _check_units("filters", filters)
-    _check_kind(kind, input_shape, filters)
+    _check_kind(kind, "input_shape", input_shape, filters)
     activation = _check_activation("activation", activation)
     variational = _check_flag("variational", variational)
 
@@ -129,7 +155,7 @@ def build_encoder(
             h = layers.Conv2D(channels, 3, strides=2, padding="same", activation=activation)(h)
     h = layers.Flatten()(h)
     if num_classes is not None:
-        condition = keras.Input(shape=(check_positive_int("num_classes", num_classes),),
+        condition = keras.Input(shape=(_check_size("num_classes", num_classes),),
                                 name="one_hot_labels")
         h = layers.Concatenate()([h, condition])
         inputs = [inputs, condition]
@@ -176,23 +202,23 @@ def build_decoder(
         name: model name.
     """
     output_shape = _check_shape("output_shape", output_shape)
-    latent_dim = check_positive_int("latent_dim", latent_dim)
+    latent_dim = _check_size("latent_dim", latent_dim)
     hidden_units = _check_units("hidden_units", hidden_units)
     filters = _check_units("filters", filters)
-    _check_kind(kind, output_shape, filters)
+    _check_kind(kind, "output_shape", output_shape, filters)
     activation = _check_activation("activation", activation)
     output_activation = _check_activation("output_activation", output_activation)
 
     latent = keras.Input(shape=(latent_dim,), name="z")
     h = latent
     if num_classes is not None:
-        condition = keras.Input(shape=(check_positive_int("num_classes", num_classes),),
+        condition = keras.Input(shape=(_check_size("num_classes", num_classes),),
                                 name="one_hot_labels")
         h = layers.Concatenate()([latent, condition])
         latent = [latent, condition]
     for units in reversed(hidden_units):
         h = layers.Dense(units, activation=activation)(h)
-    if kind == "dense":
+    if kind == "dense" or not filters:  # no convolutions to mirror: Dense to the pixels
         h = layers.Dense(math.prod(output_shape), activation=output_activation)(h)
     else:
         stride = 2 ** len(filters)
@@ -209,12 +235,22 @@ def build_decoder(
     return keras.Model(latent, outputs, name=name)
 
 
+def _same_shape(a: tuple, b: tuple) -> bool:
+    """Whether two shapes match, None matching any size."""
+    return len(a) == len(b) and all(
+        x is None or y is None or x == y for x, y in zip(a, b, strict=True)
+    )
+
+
 class _EncoderDecoder(keras.Model):
     """Shared plumbing: holds `encoder` and `decoder`, checks that they fit together, checks
-    NumPy inputs to `fit` and `evaluate`, and (de)serialises the halves."""
+    NumPy inputs to `__call__`, `predict`, `fit` and `evaluate`, and (de)serialises the halves.
+    """
 
     # What the encoder must output: its number of outputs, and how to build one.
     encoder_outputs = (1, "codes (build_encoder(...))")
+    # Whether the halves also take one-hot labels (a second input each).
+    conditional = False
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, **kwargs):
         super().__init__(**kwargs)
@@ -224,32 +260,171 @@ class _EncoderDecoder(keras.Model):
 
     def _check_halves(self) -> None:
         """Refuse halves that cannot be chained (checked for functional models only)."""
-        outputs = getattr(self.encoder, "outputs", None)
-        inputs = getattr(self.decoder, "inputs", None)
-        if not outputs or not inputs:
+        halves = {"encoder": self.encoder, "decoder": self.decoder}
+        if not all(getattr(half, "inputs", None) and getattr(half, "outputs", None)
+                   for half in halves.values()):
             return  # subclassed halves are checked by Keras when first called
+        takes = ("[images, one_hot_labels]", "[z, one_hot_labels]") if self.conditional else (
+            "images", "codes z")
+        how = "with num_classes" if self.conditional else "without num_classes"
+        for (name, half), what in zip(halves.items(), takes, strict=True):
+            if len(half.inputs) != 1 + self.conditional:
+                raise ValueError(
+                    f"`{name}` must take {what} (build_{name}(...) {how}). Received: {name} "
+                    f"with {len(half.inputs)} input(s)"
+                )
+        outputs = self.encoder.outputs
         count, what = self.encoder_outputs
         if len(outputs) != count:
             raise ValueError(
                 f"`encoder` must output {what}. Received: an encoder with {len(outputs)} "
                 "output(s)"
             )
-        encoded, wanted = outputs[0].shape[-1], inputs[0].shape[-1]
-        if encoded != wanted:
+        shapes = [tuple(output.shape) for output in outputs]
+        if len(shapes[0]) != 2 or len(set(shapes)) != 1:
+            raise ValueError(
+                f"`encoder` must output {what}, each (batch, latent_dim). Received: an encoder "
+                f"with outputs of shapes {shapes}"
+            )
+        encoded, wanted = outputs[0].shape[-1], self.decoder.inputs[0].shape
+        if len(wanted) != 2 or encoded != wanted[-1]:
             raise ValueError(
                 f"`decoder` must take the encoder's {encoded}-D codes. Received: a decoder "
-                f"whose input has size {wanted}"
+                f"whose input has size {wanted[-1]}"
+            )
+        decoded = [tuple(output.shape[1:]) for output in self.decoder.outputs]
+        if len(decoded) != 1 or not _same_shape(decoded[0], self._image_shape()):
+            raise ValueError(
+                f"`decoder` must output one batch of images of the encoder's input shape "
+                f"{self._image_shape()}. Received: a decoder with outputs of shapes {decoded}"
             )
 
-    def _image_shape(self) -> tuple:
+    def _image_shape(self) -> tuple | None:
         """The shape of one input image, from the encoder's (first) input."""
-        return tuple(self.encoder.inputs[0].shape[1:]) if self.encoder.inputs else None
+        inputs = getattr(self.encoder, "inputs", None)
+        return tuple(inputs[0].shape[1:]) if inputs else None
 
-    def _checked_images(self, x, name: str, grey_levels: bool):
-        """NumPy or list images as a checked float32 array; other inputs (datasets) as given."""
-        if isinstance(x, (np.ndarray, list)):
-            return as_images(x, name, shape=self._image_shape(), grey_levels=grey_levels)
+    def _grey_levels_needed(self) -> bool:
+        """Whether images must be grey levels in [0, 1] (else any finite values)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _is_dataset(x) -> bool:
+        """Whether `x` is a tensor or data Keras reads batch by batch (a `tf.data.Dataset`,
+        `PyDataset`, generator or `DataLoader`), passed on unchecked."""
+        return is_tensor(x) or isinstance(x, keras.utils.PyDataset) or (
+            hasattr(x, "__iter__")
+            and not isinstance(x, (np.ndarray, list, tuple, dict, set, str, bytes))
+        )
+
+    def _checked_images(self, x, name: str):
+        """Images as a checked float32 array; datasets and tensors as given."""
+        if self._is_dataset(x):
+            return x
+        return as_images(x, name, shape=self._image_shape(),
+                         grey_levels=self._grey_levels_needed())
+
+    def _checked_inputs(self, x, name: str = "x"):
+        """The model's inputs `x`, checked: here, images."""
+        return self._checked_images(x, name)
+
+    def _checked_target(self, x, y, name: str = "y"):
+        """The targets `y`, images like `x`'s, one per image, checked; None is left to the
+        subclass."""
+        if y is None:
+            return None
+        y = self._checked_images(y, name)
+        images = self._images(x) if isinstance(x, (np.ndarray, list)) else None
+        if isinstance(y, np.ndarray) and isinstance(images, np.ndarray) and len(y) != len(images):
+            raise ValueError(
+                f"`{name}` must hold one target image per input image, {len(images)}. "
+                f"Received: {name}.shape={y.shape}"
+            )
+        return y
+
+    def _checked_data(self, x, y, kwargs, names=("x", "y", "sample_weight")):
+        """`x` and `y` checked, and `kwargs`' `sample_weight` and `class_weight` (in place)."""
+        if kwargs.get("class_weight") is not None:
+            raise ValueError(
+                "`class_weight` has no meaning here: the model reconstructs images and has no "
+                "classes to weigh. Weigh images with `sample_weight`. Received: class_weight="
+                f"{kwargs['class_weight']!r}"
+            )
+        x = self._checked_inputs(x, names[0])
+        y = self._checked_target(x, y, names[1])
+        if kwargs.get("sample_weight") is not None:
+            kwargs["sample_weight"] = self._checked_sample_weight(
+                x, kwargs["sample_weight"], names[2]
+            )
+        return x, y
+
+    def _images(self, x):
+        """The images in the model's inputs `x` (all of `x` here)."""
         return x
+
+    def _checked_sample_weight(self, x, sample_weight, name: str):
+        """`sample_weight` as a float array of finite weights >= 0, one per image of `x`
+        (as given when `x` is a dataset)."""
+        if not isinstance(x, (np.ndarray, list)) or not isinstance(self._images(x), np.ndarray):
+            return sample_weight
+        weights = as_finite_array(sample_weight, name)
+        count = len(self._images(x))
+        if weights.shape != (count,) or np.any(weights < 0):
+            raise ValueError(
+                f"`{name}` must be {count} finite weights >= 0, one per image. "
+                f"Received: {name}.shape={weights.shape}, smallest "
+                f"{weights.min() if weights.size else None}"
+            )
+        return weights
+
+    def _checked_validation_data(self, data):
+        """`validation_data` (`x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`) checked like
+        `fit`'s arguments, naming it; a dataset as given."""
+        if not isinstance(data, (tuple, list, np.ndarray)):
+            return data
+        parts = list(data) if isinstance(data, (tuple, list)) else [data]
+        if not 1 <= len(parts) <= 3:
+            raise ValueError(
+                "`validation_data` must be (x, y) or (x, y, sample_weight), or (x,) for a VAE. "
+                f"Received: validation_data with {len(parts)} items"
+            )
+        x, y, weights = parts + [None] * (3 - len(parts))
+        kwargs = {"sample_weight": weights}
+        names = [f"validation_data[{i}]" for i in range(3)]
+        x, y = self._checked_data(x, y, kwargs, names)
+        return x, y, kwargs["sample_weight"]
+
+    def __call__(self, inputs, *args, **kwargs):
+        """Like `keras.Model.__call__`; NumPy or list `inputs` are checked like `fit`'s `x`
+        (tensors, which may be traced inside `fit`, pass unchecked)."""
+        values = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        if not any(is_tensor(value) for value in values):
+            inputs = self._checked_inputs(inputs, "inputs")
+        return super().__call__(inputs, *args, **kwargs)
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """Like `keras.Model.fit`; NumPy images are checked (finite, the encoder's shape, in
+        [0, 1] where the loss needs it), and so are `y`, `sample_weight` (finite, >= 0, one
+        per image; lists are converted) and `validation_data`. `class_weight` is refused."""
+        x, y = self._checked_data(x, y, kwargs)
+        if kwargs.get("validation_data") is not None:
+            kwargs["validation_data"] = self._checked_validation_data(kwargs["validation_data"])
+        return super().fit(x, y, *args, **kwargs)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """Like `keras.Model.evaluate`, with `fit`'s checks."""
+        if "validation_data" in kwargs:
+            raise TypeError(
+                "`validation_data` is an argument of `fit`; to evaluate on validation images, "
+                "pass them as `x`: evaluate(x_val). Received: validation_data of type "
+                f"{type(kwargs['validation_data']).__name__}"
+            )
+        x, y = self._checked_data(x, y, kwargs)
+        return super().evaluate(x, y, *args, **kwargs)
+
+    def predict(self, x=None, *args, **kwargs):
+        """Like `keras.Model.predict`, with `fit`'s checks of `x`."""
+        return super().predict(self._checked_inputs(x), *args, **kwargs)
 
     def get_config(self):
         return {
@@ -260,6 +435,11 @@ class _EncoderDecoder(keras.Model):
 
     @classmethod
     def from_config(cls, config):
+        if not isinstance(config, dict):
+            raise TypeError(
+                "`config` must be a dict, as written by `get_config`. Received: config of "
+                f"type {type(config).__name__}"
+            )
         config = dict(config)
         missing = [key for key in ("encoder", "decoder") if key not in config]
         if missing:
@@ -302,18 +482,14 @@ class Autoencoder(_EncoderDecoder):
     def _grey_levels_needed(self) -> bool:
         return self.loss is RECONSTRUCTION_LOSSES["bernoulli"]
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """Like `keras.Model.fit`; NumPy images are checked (finite, the right shape, and in
-        [0, 1] for the Bernoulli loss)."""
-        grey = self._grey_levels_needed()
-        x, y = self._checked_images(x, "x", grey), self._checked_images(y, "y", grey)
-        return super().fit(x, y, *args, **kwargs)
-
-    def evaluate(self, x=None, y=None, *args, **kwargs):
-        """Like `keras.Model.evaluate`, with `fit`'s checks."""
-        grey = self._grey_levels_needed()
-        x, y = self._checked_images(x, "x", grey), self._checked_images(y, "y", grey)
-        return super().evaluate(x, y, *args, **kwargs)
+    def _checked_target(self, x, y, name: str = "y"):
+        if y is None and isinstance(x, np.ndarray):
+            raise ValueError(
+                f"`{name}` must be the target images: an Autoencoder learns to output `y` "
+                "from `x`, so to reconstruct the images pass them twice, e.g. `fit(x, x)`. "
+                f"Received: {name}=None"
+            )
+        return super()._checked_target(x, y, name)
 
 
 @keras.saving.register_keras_serializable(package="vaekit")
@@ -366,15 +542,15 @@ class VAE(_EncoderDecoder):
     ):
         super().__init__(encoder, decoder, **kwargs)
         check_positive_number("kl_weight", kl_weight, allow_zero=True)
-        if reconstruction not in RECONSTRUCTION_LOSSES:
+        if not isinstance(reconstruction, str) or reconstruction not in RECONSTRUCTION_LOSSES:
             raise ValueError(
                 f"`reconstruction` must be one of {tuple(RECONSTRUCTION_LOSSES)}. "
                 f"Received: reconstruction={reconstruction!r}"
             )
         self.kl_weight = float(kl_weight)
         self.reconstruction = reconstruction
-        self.seed = seed
         self.sampling = Sampling(seed=seed, name="sampling")
+        self.seed = self.sampling.seed  # checked, and a Python int for the config
         self.reconstruction_loss_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")
 
@@ -385,51 +561,23 @@ class VAE(_EncoderDecoder):
         return {"reconstruction": reconstruction, "z_mean": z_mean, "z_log_var": z_log_var, "z": z}
 
     def fit(self, x=None, y=None, *args, **kwargs):
-        """Like `keras.Model.fit`, with three additions.
-
-        NumPy images are checked (finite, the encoder's shape, in [0, 1] for the Bernoulli
-        loss) and so is `sample_weight` (finite, >= 0, one per image); with `sample_weight`
-        and no `y`, the images are the target (Keras would drop the weights); and a NaN or
-        infinite loss stops training with `StopOnNonFiniteLoss`'s message.
-        """
-        x = self._checked_inputs(x)
-        self._check_sample_weight(x, kwargs.get("sample_weight"))
+        """Like `_EncoderDecoder.fit` (checked inputs); also, with `sample_weight` and no `y`,
+        the images are the target (Keras would drop the weights), and a NaN or infinite loss
+        stops training with `StopOnNonFiniteLoss`'s message."""
         kwargs["callbacks"] = [*(kwargs.get("callbacks") or []), StopOnNonFiniteLoss()]
-        return super().fit(x, self._target(x, y, kwargs), *args, **kwargs)
+        return super().fit(x, y, *args, **kwargs)
 
-    def evaluate(self, x=None, y=None, *args, **kwargs):
-        """Like `keras.Model.evaluate`, with `fit`'s checks and `sample_weight` target."""
-        x = self._checked_inputs(x)
-        self._check_sample_weight(x, kwargs.get("sample_weight"))
-        return super().evaluate(x, self._target(x, y, kwargs), *args, **kwargs)
+    def _grey_levels_needed(self) -> bool:
+        return self.reconstruction == "bernoulli"
 
-    def _images(self, x):
-        """The images in the model's inputs `x` (all of `x` here)."""
-        return x
-
-    def _checked_inputs(self, x, name: str = "x"):
-        """`x` with NumPy or list images checked and converted (see `fit`)."""
-        return self._checked_images(x, name, grey_levels=self.reconstruction == "bernoulli")
-
-    def _check_sample_weight(self, x, sample_weight) -> None:
-        if sample_weight is None or not isinstance(self._images(x), np.ndarray):
-            return
-        weights = as_real_array(sample_weight, "sample_weight", finite=True)
-        count = len(self._images(x))
-        if weights.shape != (count,) or np.any(weights < 0):
-            raise ValueError(
-                f"`sample_weight` must be {count} finite weights >= 0, one per image. "
-                f"Received: sample_weight.shape={weights.shape}, smallest "
-                f"{weights.min() if weights.size else None}"
-            )
-
-    def _target(self, x, y, fit_kwargs):
-        """The target Keras should see: the images themselves when only `sample_weight` is
-        given (Keras drops `sample_weight` when `y` is None, so the weights would be ignored).
-        """
-        if y is None and fit_kwargs.get("sample_weight") is not None:
-            return self._images(x)
-        return y
+    def _checked_data(self, x, y, kwargs, names=("x", "y", "sample_weight")):
+        """As `_EncoderDecoder._checked_data`; with `sample_weight` and no `y`, the target is
+        the images (Keras drops `sample_weight` when `y` is None, so the weights would be
+        ignored)."""
+        x, y = super()._checked_data(x, y, kwargs, names)
+        if y is None and kwargs.get("sample_weight") is not None:
+            y = self._images(x)
+        return x, y
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Batch mean of `weight * (reconstruction + kl_weight * KL)`, in nats per image.
@@ -485,9 +633,12 @@ def build_autoencoder(
     `linear=True` gives the purely linear autoencoder `x → W2 (W1 x + b1) + b2` (no hidden
     layers, no activations), which with squared error learns the PCA subspace.
     """
+    image_shape = _check_image_shape(image_shape, kind, filters)
     if _check_flag("linear", linear):
         if kind != "dense":
-            raise ValueError(f"A linear autoencoder must be dense. Received: kind={kind!r}")
+            raise ValueError(
+                f"`kind` must be 'dense' for a linear autoencoder. Received: kind={kind!r}"
+            )
         hidden_units, activation, output_activation = (), None, None
     else:
         activation = "relu"
@@ -523,6 +674,7 @@ def variational_halves(image_shape, latent_dim, *, kind, hidden_units, filters,
                        num_classes=None) -> tuple[keras.Model, keras.Model]:
     """A variational encoder and its mirrored sigmoid decoder (conditional with
     `num_classes`), as `build_vae` and `build_conditional_vae` use them."""
+    image_shape = _check_image_shape(image_shape, kind, filters)
     encoder = build_encoder(
         image_shape, latent_dim, kind=kind, hidden_units=hidden_units, filters=filters,
         variational=True, num_classes=num_classes,

@@ -12,6 +12,7 @@ import numbers
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from scipy.stats import norm
 
@@ -20,6 +21,7 @@ from vaekit.checks import (
     as_float_array,
     as_images,
     as_labels,
+    check_decoded_grey_levels,
     check_decoder,
     check_fraction,
     check_positive_int,
@@ -34,13 +36,32 @@ MAX_METHODS = 6  # bars or lines per figure that can still be told apart
 LOSS_LABEL = "nats per image"
 HISTORY_LABELS = {"loss": "loss", "reconstruction_loss": "reconstruction", "kl_loss": "KL"}
 TILE_GAP_VALUE = 0.25  # the 1-pixel gap between tiled images: light grey under "gray_r"
+MAX_GRID_SIZE = 100  # images per side of a manifold grid
+MAX_COLUMNS = 1_000  # images per row of a mosaic or interpolation
+MAX_DECODED = 100_000  # images decoded at once for a figure
+
+
+def check_axes(ax) -> None:
+    """Refuse an `ax` that is not one Matplotlib Axes (or None for a new figure)."""
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(
+            "`ax` must be one Matplotlib Axes or None; from `figure, axes = plt.subplots(1, 2)` "
+            f"pass one Axes, e.g. ax=axes[0]. Received: ax of type {type(ax).__name__}"
+        )
 
 
 def _axes(ax, figsize=(6, 5)):
+    check_axes(ax)
     if ax is None:
         figure, ax = plt.subplots(figsize=figsize)
         return figure, ax
     return ax.figure, ax
+
+
+def _short(value) -> str:
+    """`repr(value)`, cut to 60 characters (an array or long list in a message)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _check_dims(dims, latent_dim: int) -> tuple[int, int]:
@@ -120,7 +141,7 @@ def tile_images(images, ncols: int) -> np.ndarray:
         `(rows * (h + 1) - 1, ncols * (w + 1) - 1)` with `rows = ceil(n / ncols)`.
     """
     images = as_images(images)
-    ncols = check_positive_int("ncols", ncols)
+    ncols = check_positive_int("ncols", ncols, maximum=MAX_COLUMNS)
     if images.ndim != 3:
         raise ValueError(
             "`images` must have shape (n >= 1, height, width). "
@@ -149,7 +170,7 @@ def plot_images(images, *, ncols: int = 10, ax=None, title=None, row_labels=None
     mosaic = tile_images(images, ncols)
     num_rows = -(-len(images) // ncols)
     if row_labels is not None:
-        if isinstance(row_labels, str) or len(row_labels) != num_rows:
+        if isinstance(row_labels, str) or np.ndim(row_labels) != 1 or len(row_labels) != num_rows:
             raise ValueError(
                 f"`row_labels` must be a list of {num_rows} labels, one per row of the mosaic. "
                 f"Received: row_labels={row_labels!r}"
@@ -189,7 +210,7 @@ def plot_reconstructions(images, reconstructions, *, num_images: int = 10, ax=No
 
 def gaussian_grid(grid_size: int = 15, *, clip: float = 0.05) -> np.ndarray:
     """`grid_size` standard-normal quantiles from `clip` to `1 - clip` (never ±inf)."""
-    grid_size = check_positive_int("grid_size", grid_size)
+    grid_size = check_positive_int("grid_size", grid_size, maximum=MAX_GRID_SIZE)
     clip = check_fraction("clip", clip, below=0.5)
     return norm.ppf(np.linspace(clip, 1 - clip, grid_size))
 
@@ -203,8 +224,10 @@ def plot_manifold(decoder, *, grid_size: int = 15, extent=None, clip: float = 0.
     e.g. a plain autoencoder's code range. Other latent dimensions are held at 0.
     """
     latent_dim = check_decoder("decoder", decoder)
-    grid_size = check_positive_int("grid_size", grid_size)
+    grid_size = check_positive_int("grid_size", grid_size, maximum=MAX_GRID_SIZE)
+    clip = check_fraction("clip", clip, below=0.5)
     dims = _check_dims(dims, latent_dim)
+    check_axes(ax)
     if extent is None:
         xs = ys = gaussian_grid(grid_size, clip=clip)
     else:
@@ -219,7 +242,7 @@ def plot_manifold(decoder, *, grid_size: int = 15, extent=None, clip: float = 0.
     z = np.zeros((grid_size * grid_size, latent_dim), dtype=np.float32)
     grid_x, grid_y = np.meshgrid(xs, ys[::-1])  # top row = largest y
     z[:, dims[0]], z[:, dims[1]] = grid_x.ravel(), grid_y.ravel()
-    images = predict_in_batches(decoder, z)
+    images = check_decoded_grey_levels(predict_in_batches(decoder, z))
     figure, ax = _axes(ax, figsize=(7, 7))
     mosaic = tile_images(images, grid_size)
     size = images.shape[1] + 1
@@ -257,7 +280,7 @@ def _tile_extent(xs, ys, size: int, shape) -> tuple[float, float, float, float]:
 def sample_prior(decoder, num_samples: int, *, seed: int = 0) -> np.ndarray:
     """Decode `num_samples` draws from N(0, I): images `(num_samples, *image_shape)`."""
     latent_dim = check_decoder("decoder", decoder)
-    num_samples = check_positive_int("num_samples", num_samples)
+    num_samples = check_positive_int("num_samples", num_samples, maximum=MAX_DECODED)
     rng = np.random.default_rng(check_seed("seed", seed))
     z = rng.standard_normal((num_samples, latent_dim)).astype(np.float32)
     return predict_in_batches(decoder, z)
@@ -266,8 +289,9 @@ def sample_prior(decoder, num_samples: int, *, seed: int = 0) -> np.ndarray:
 def plot_samples(decoder, *, num_samples: int = 30, ncols: int = 10, seed: int = 0, ax=None,
                  title="Samples from the prior N(0, I)"):
     """Decode draws from the prior and show them."""
-    return plot_images(sample_prior(decoder, num_samples, seed=seed), ncols=ncols, ax=ax,
-                       title=title)
+    check_axes(ax)
+    images = check_decoded_grey_levels(sample_prior(decoder, num_samples, seed=seed))
+    return plot_images(images, ncols=ncols, ax=ax, title=title)
 
 
 def plot_interpolation(decoder, z_start, z_end, *, steps: int = 10, ax=None, title=None):
@@ -280,9 +304,11 @@ def plot_interpolation(decoder, z_start, z_end, *, steps: int = 10, ax=None, tit
             f"`z_start` and `z_end` must have shape ({latent_dim},). "
             f"Received: {z_start.shape} and {z_end.shape}"
         )
-    check_positive_int("steps", steps)
+    check_positive_int("steps", steps, maximum=MAX_COLUMNS)
+    check_axes(ax)
     weights = np.linspace(0, 1, steps, dtype=np.float32)[:, None]
     images = predict_in_batches(decoder, (1 - weights) * z_start + weights * z_end)
+    check_decoded_grey_levels(images)
     return plot_images(images, ncols=steps, ax=ax, title=title)
 
 
@@ -296,13 +322,22 @@ def plot_history(history, *, keys=None, labels=None, ax=None, title=None):
     """
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict) or not logs:
-        raise ValueError("`history` must be a Keras History or a non-empty dict of lists.")
-    if isinstance(keys, str):
-        raise ValueError(f"`keys` must be a list of keys, e.g. [{keys!r}]. Received: keys={keys!r}")
+        raise ValueError(
+            "`history` must be a Keras History or a non-empty dict of lists, e.g. the result of "
+            f"`model.fit`. Received: history={_short(history)}"
+        )
+    if keys is not None and not isinstance(keys, (list, tuple)):
+        example = [keys] if isinstance(keys, str) else ["loss"]
+        raise ValueError(
+            f"`keys` must be a list of keys, e.g. {example!r}. Received: keys={keys!r}"
+        )
     keys = keys or [key for key in logs if not key.startswith("val_")]
     missing = [key for key in keys if key not in logs]
     if missing:
-        raise ValueError(f"`keys` not in the history: {missing}. Available: {sorted(logs)}")
+        raise ValueError(
+            f"`keys` must be keys of the history, {sorted(logs)}. Received: keys={keys!r}, "
+            f"of which {missing} are not in it"
+        )
     if labels is not None and not isinstance(labels, dict):
         raise ValueError(
             f"`labels` must be a dict {{key: words}}. Received: labels of type "
@@ -410,7 +445,10 @@ def plot_class_shares(shares, *, classes=None, ax=None, title=None):
         classes: `(num_classes,)` labels for the x axis; default `0 .. num_classes - 1`.
     """
     if not isinstance(shares, dict) or not shares:
-        raise ValueError("`shares` must be a non-empty dict {name: (num_classes,) shares}.")
+        raise ValueError(
+            "`shares` must be a non-empty dict {name: (num_classes,) shares}. "
+            f"Received: shares={_short(shares)}"
+        )
     arrays = {name: as_float_array(values, f"shares[{name!r}]", finite=True)
               for name, values in shares.items()}
     sizes = {values.shape for values in arrays.values()}
@@ -469,11 +507,18 @@ def plot_typicality(distances, *, references=None, ax=None, title=None, xlabel=N
         xlabel: the x-axis label; default `TYPICALITY_LABEL`.
     """
     if not isinstance(distances, dict) or not distances:
-        raise ValueError("`distances` must be a non-empty dict {name: (n,) distances}.")
+        raise ValueError(
+            "`distances` must be a non-empty dict {name: (n,) distances}. "
+            f"Received: distances={_short(distances)}"
+        )
     arrays = [as_float_array(values, f"distances[{name!r}]", finite=True).reshape(-1)
               for name, values in distances.items()]
-    if any(len(values) == 0 for values in arrays):
-        raise ValueError("Every entry of `distances` must hold at least one value.")
+    empty = [name for name, values in zip(distances, arrays, strict=True) if len(values) == 0]
+    if empty:
+        raise ValueError(
+            f"Every entry of `distances` must hold at least one value. Received: "
+            f"distances[{empty[0]!r}] with none"
+        )
     if references is not None and not isinstance(references, dict):
         raise ValueError(
             "`references` must be a dict {name: value}. "

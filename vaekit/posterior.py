@@ -33,6 +33,7 @@ from vaekit.losses import gaussian_kl
 from vaekit.samplers import AggregatePosteriorSampler
 
 ACTIVE_UNIT_THRESHOLD = 0.01
+MAX_KL_SAMPLES = 100_000  # draws of q(z) in `kl_decomposition`
 
 
 def active_units(z_mean, *, threshold: float = ACTIVE_UNIT_THRESHOLD) -> dict:
@@ -109,7 +110,7 @@ def kl_decomposition(z_mean, z_log_var, *, num_samples: int = 2_000, seed: int =
         (log N).
     """
     z_mean, z_log_var = as_posterior(z_mean, z_log_var)
-    num_samples = check_positive_int("num_samples", num_samples)
+    num_samples = check_positive_int("num_samples", num_samples, maximum=MAX_KL_SAMPLES)
     seed = check_seed("seed", seed)
     average_kl = float(np.mean(ops.convert_to_numpy(gaussian_kl(z_mean, z_log_var))))
     z = AggregatePosteriorSampler().fit(z_mean, z_log_var).sample(num_samples, seed=seed)

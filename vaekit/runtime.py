@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from vaekit.checks import check_positive_int
+from vaekit.checks import check_positive_int, check_seed
 
 T = TypeVar("T")
 
@@ -49,7 +49,7 @@ def choose(*, full: T, fast: T) -> T:
 
 
 def lesson_seed() -> int:
-    """The lessons' random seed: ``VAEKIT_SEED`` if set (a non-negative integer), else 0."""
+    """The lessons' random seed: ``VAEKIT_SEED`` if set (an integer in [0, 2**32)), else 0."""
     value = os.environ.get(SEED_VARIABLE, "").strip()
     if not value:
         return 0
@@ -57,7 +57,7 @@ def lesson_seed() -> int:
         raise ValueError(
             f"`{SEED_VARIABLE}` must be a non-negative integer. Received: {SEED_VARIABLE}={value!r}"
         )
-    return int(value)
+    return check_seed(SEED_VARIABLE, int(value))
 
 
 def has_accelerator() -> bool:
@@ -125,9 +125,7 @@ def claim(condition, message: str, *, likely_cause: str, **numbers) -> None:
             "`condition` must be a bool (e.g. `a > b`), not an array or other object. "
             f"Received: condition of type {type(condition).__name__}"
         )
-    for name, value in (("message", message), ("likely_cause", likely_cause)):
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"`{name}` must be a non-empty string. Received: {name}={value!r}")
+    _check_words(message, likely_cause)
     if condition:
         return
     line = claim_line(message, likely_cause, numbers)
@@ -138,6 +136,12 @@ def claim(condition, message: str, *, likely_cause: str, **numbers) -> None:
 
 def claim_line(message: str, likely_cause: str, numbers: dict) -> str:
     """The one line shown for a claim that did not hold."""
+    _check_words(message, likely_cause)
+    if not isinstance(numbers, dict):
+        raise TypeError(
+            "`numbers` must be a dict {name: measured value}. "
+            f"Received: numbers of type {type(numbers).__name__}"
+        )
     measured = ", ".join(f"{name} = {_format(value)}" for name, value in numbers.items())
     if message[:2].istitle():  # "The VAE …" reads "Claim not met: the VAE …"; "PCA …" stays
         message = message[0].lower() + message[1:]
@@ -146,6 +150,12 @@ def claim_line(message: str, likely_cause: str, numbers: dict) -> str:
         parts.append(f"Measured: {measured}.")
     parts.append(f"Likely cause: {likely_cause.rstrip('.')}.")
     return " ".join(parts)
+
+
+def _check_words(message, likely_cause) -> None:
+    for name, value in (("message", message), ("likely_cause", likely_cause)):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"`{name}` must be a non-empty string. Received: {name}={value!r}")
 
 
 def _format(value) -> str:

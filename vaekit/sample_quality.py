@@ -43,6 +43,8 @@ from vaekit.checks import (
     as_codes,
     as_images,
     as_labels,
+    as_path,
+    check_non_negative_int,
     check_positive_int,
     check_positive_number,
 )
@@ -56,6 +58,9 @@ FEATURE_LAYER = "features"
 MIN_COVERAGE = 0.8
 BAR_BLUR_SIGMA = 2.0
 IMAGE_SHAPE = (28, 28)
+MAX_EPOCHS = 1_000
+MAX_WIDTH = 512  # convolution channels (a bigger network only costs time)
+MAX_FEATURE_UNITS = 4_096
 
 
 def as_digit_images(images, name: str = "images") -> np.ndarray:
@@ -65,7 +70,7 @@ def as_digit_images(images, name: str = "images") -> np.ndarray:
 
 def as_digit_labels(labels, num_images: int) -> np.ndarray:
     """`labels` as `(num_images,)` integers in 0..9, or an error naming them."""
-    labels = as_labels(labels, num_images)
+    labels = as_labels(labels, check_non_negative_int("num_images", num_images))
     if not np.isin(labels, np.arange(10)).all():
         raise ValueError(
             f"`labels` must be {num_images} digits in 0..9, one per image. "
@@ -74,7 +79,8 @@ def as_digit_labels(labels, num_images: int) -> np.ndarray:
     return labels
 
 
-def _check_judge(judge) -> None:
+def check_judge(judge) -> None:
+    """Refuse a `judge` that is not a `DigitClassifier`."""
     if not isinstance(judge, DigitClassifier):
         raise TypeError(
             f"`judge` must be a DigitClassifier. Received: judge of type {type(judge).__name__}"
@@ -88,8 +94,8 @@ def build_digit_classifier(width: int = 16, feature_units: int = 128) -> keras.M
     `width` and `2 * width` channels → dropout → a Dense layer named `"features"` with
     `feature_units` units → softmax over the ten digits.
     """
-    width = check_positive_int("width", width)
-    feature_units = check_positive_int("feature_units", feature_units)
+    width = check_positive_int("width", width, maximum=MAX_WIDTH)
+    feature_units = check_positive_int("feature_units", feature_units, maximum=MAX_FEATURE_UNITS)
     inputs = keras.Input(shape=(28, 28), name="images")
     h = RandomShift(2.24)(inputs)  # up to 8 % of the image, either way
     h = layers.Reshape((28, 28, 1))(h)
@@ -117,7 +123,7 @@ class DigitClassifier:
     """
 
     def __init__(self, epochs: int = 15, batch_size: int = 128, learning_rate: float = 3e-3):
-        self.epochs = check_positive_int("epochs", epochs)
+        self.epochs = check_positive_int("epochs", epochs, maximum=MAX_EPOCHS)
         self.batch_size = check_positive_int("batch_size", batch_size)
         self.learning_rate = check_positive_number("learning_rate", learning_rate)
 
@@ -125,24 +131,37 @@ class DigitClassifier:
         """Train on images `(n, 28, 28)` in [0, 1] and digit labels `(n,)` in 0..9."""
         images = as_digit_images(images)
         labels = as_digit_labels(labels, len(images))
-        self._build()
-        self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
-                            loss="sparse_categorical_crossentropy")
-        self.model_.fit(images, labels, epochs=self.epochs, batch_size=self.batch_size,
-                        verbose=0)
-        return self
+        model = build_digit_classifier()
+        model.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
+                      loss="sparse_categorical_crossentropy")
+        model.fit(images, labels, epochs=self.epochs, batch_size=self.batch_size, verbose=0)
+        return self._use(model)
 
     def load_weights(self, path) -> DigitClassifier:
-        """Use the weights a fitted classifier saved with `model_.save_weights(path)`."""
-        self._build()
-        self.model_.load_weights(path)
-        return self
+        """Use the weights a fitted classifier saved with `model_.save_weights(path)`. They are
+        loaded into a new network, so a file that cannot be loaded leaves this judge as it was."""
+        path = as_path("path", path)
+        if not path.is_file():
+            raise FileNotFoundError(
+                "`path` must be a weights file saved by `model_.save_weights`. "
+                f"Received: path={str(path)!r} (no such file)"
+            )
+        model = build_digit_classifier()
+        try:
+            model.load_weights(path)
+        except (OSError, ValueError) as error:
+            reason = str(error).partition("\n")[0]
+            raise ValueError(
+                "`path` must hold the weights of a DigitClassifier saved by "
+                f"`model_.save_weights`. Received: path={str(path)!r}, which cannot be loaded "
+                f"({type(error).__name__}: {reason})"
+            ) from error
+        return self._use(model)
 
-    def _build(self) -> None:
-        self.model_ = build_digit_classifier()
-        self.features_model_ = keras.Model(
-            self.model_.input, self.model_.get_layer(FEATURE_LAYER).output
-        )
+    def _use(self, model: keras.Model) -> DigitClassifier:
+        self.model_ = model
+        self.features_model_ = keras.Model(model.input, model.get_layer(FEATURE_LAYER).output)
+        return self
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
@@ -238,13 +257,14 @@ def sample_quality(judge: DigitClassifier, images, real_images, *, k: int = 3) -
         the real digits' features), `precision` and `recall` (see the module docstring: a
         degenerate model can win either, so neither is part of `sample_quality_faults`).
     """
-    _check_judge(judge)
+    check_judge(judge)
     k = check_positive_int("k", k)
     images, real_images = as_digit_images(images), as_digit_images(real_images, "real_images")
     for name, batch in (("images", images), ("real_images", real_images)):
         if len(batch) <= k:
             raise ValueError(
-                f"`{name}` must hold more than k={k} images. Received: {name}.shape={batch.shape}"
+                f"`{name}` must hold more than `k`={k} images (or pass a smaller `k`). "
+                f"Received: {name}.shape={batch.shape}"
             )
     probabilities = judge.probabilities(images)
     shares = np.bincount(probabilities.argmax(axis=1), minlength=10) / len(probabilities)
@@ -267,7 +287,7 @@ def frechet_bar(judge: DigitClassifier, images, real_images, *,
     better than blurred copies of real digits. Measured with the same judge and the same
     reference digits as the samples, so it does not depend on the judge's feature scale.
     """
-    _check_judge(judge)
+    check_judge(judge)
     check_positive_number("sigma", sigma)
     images, real_images = as_digit_images(images), as_digit_images(real_images, "real_images")
     blurred = gaussian_filter(images, (0, sigma, sigma))
@@ -292,6 +312,11 @@ def sample_quality_faults(quality: dict, *, frechet_bar: float) -> list[str]:
             + (f" with keys {sorted(quality)}" if isinstance(quality, dict) else "")
         )
     coverage = check_positive_number("quality['coverage']", quality["coverage"], allow_zero=True)
+    if coverage > 1:
+        raise ValueError(
+            "`quality['coverage']` must be in [0, 1], as `sample_quality` returns it. "
+            f"Received: quality['coverage']={quality['coverage']!r}"
+        )
     frechet = check_positive_number("quality['frechet']", quality["frechet"], allow_zero=True)
     frechet_bar = check_positive_number("frechet_bar", frechet_bar)
     faults = []

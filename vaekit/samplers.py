@@ -20,6 +20,9 @@ from sklearn.mixture import GaussianMixture
 
 from vaekit.checks import as_codes, as_points, as_posterior, check_positive_int, check_seed
 
+MAX_SAMPLES = 1_000_000  # latent points per `sample` call
+MAX_COMPONENTS = 1_000  # mixture components
+
 
 class _Sampler:
     """Shared checks: `sample` needs `fit` first and a positive `num_samples`."""
@@ -33,7 +36,7 @@ class _Sampler:
     def sample(self, num_samples: int, *, seed: int = 0) -> np.ndarray:
         """Draw `num_samples` latent points, `(num_samples, latent_dim)` float32."""
         self._check_fitted()
-        num_samples = check_positive_int("num_samples", num_samples)
+        num_samples = check_positive_int("num_samples", num_samples, maximum=MAX_SAMPLES)
         rng = np.random.default_rng(check_seed("seed", seed))
         return self._draw(rng, num_samples).astype(np.float32)
 
@@ -88,18 +91,21 @@ class GaussianMixtureSampler(_Sampler):
     """
 
     def __init__(self, num_components: int = 10, *, seed: int = 0):
-        self.num_components = check_positive_int("num_components", num_components)
+        self.num_components = check_positive_int("num_components", num_components,
+                                                 maximum=MAX_COMPONENTS)
         self.seed = check_seed("seed", seed)
 
     def fit(self, codes) -> GaussianMixtureSampler:
         """Fit the mixture to `codes` `(num_codes, latent_dim)`; needs as many distinct codes as
-        components."""
+        components, and at least two."""
         codes = as_codes(codes)
         distinct = len(np.unique(codes, axis=0))
-        if distinct < self.num_components:
+        if distinct < max(self.num_components, 2):
+            needed = f"num_components={self.num_components}" if self.num_components > 1 else "2"
             raise ValueError(
-                f"`codes` must hold at least num_components={self.num_components} distinct "
-                f"codes. Received: {distinct} distinct codes in codes.shape={codes.shape}"
+                f"`codes` must hold at least {needed} distinct codes. Received: {distinct} "
+                f"distinct codes in codes.shape={codes.shape}. Identical codes come from a "
+                "collapsed encoder: retrain it, or fit fewer components."
             )
         self.mixture_ = GaussianMixture(
             self.num_components, covariance_type="full", reg_covar=1e-6 * codes.var(),
