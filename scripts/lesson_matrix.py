@@ -11,17 +11,20 @@ mode, strict claims) is one pytest run on one CPU thread, `--slots` of them at o
 machine two one-thread runs finish sooner than the same runs one after another on all cores,
 a lesson that compares models under a time budget still gets one core to itself, and no core
 idles while another finishes the last files of a pass. The unit-test passes, the longest runs,
-start first. Each run's output is printed when it ends; a table of seconds per run and backend
-closes the report, and the exit status is 1 if any run failed.
+start first. Each run's verdict and pytest's counts (passed, skipped, ...) are printed when it
+ends, with its output if it failed; a table of seconds per run and backend and the counts
+summed over all runs close the report, and the exit status is 1 if any run failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +122,25 @@ def run(job: Job) -> tuple[Job, int, float, str]:
     return job, child.returncode, time.perf_counter() - start, child.stdout + child.stderr
 
 
+_COUNT = re.compile(r"(\d+) (passed|failed|skipped|xfailed|xpassed|errors?|deselected)\b")
+
+
+def pytest_counts(output: str) -> dict[str, int]:
+    """pytest's closing counts ("12 passed, 2 skipped in 3.1s") from a run's output, by outcome
+    ("error" for "errors"); empty when the output has no summary line."""
+    summaries = [line for line in output.splitlines() if re.search(r" in [\d.]+s\b", line)
+                 and _COUNT.search(line)]
+    if not summaries:
+        return {}
+    return {{"errors": "error"}.get(outcome, outcome): int(number)
+            for number, outcome in _COUNT.findall(summaries[-1])}
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """`{"passed": 12, "skipped": 2}` → "12 passed, 2 skipped"; "no test summary" if empty."""
+    return ", ".join(f"{n} {outcome}" for outcome, n in counts.items()) or "no test summary"
+
+
 def table(results: list[tuple[Job, int, float, str]]) -> str:
     """Seconds per run (rows: the unit tests, then each lesson) and backend/environment
     (columns), Markdown."""
@@ -160,12 +182,14 @@ def main() -> int:
         for future in as_completed([pool.submit(run, job) for job in jobs]):
             job, status, seconds, output = future.result()
             verdict = "passed" if status == 0 else f"FAILED (exit {status})"
-            print(f"{job.name}: {verdict} in {seconds:.0f} s", flush=True)
+            counts = describe_counts(pytest_counts(output))
+            print(f"{job.name}: {verdict} in {seconds:.0f} s ({counts})", flush=True)
             if status != 0:
                 print(output[-6000:], flush=True)
             results.append((job, status, seconds, output))
+    totals = sum((Counter(pytest_counts(output)) for *_, output in results), Counter())
     print(f"\n{len(jobs)} runs in {time.perf_counter() - start:.0f} s, {args.slots} at a time, "
-          "one CPU thread each:\n" + table(results))
+          "one CPU thread each:\n" + table(results) + f"\n\nIn all: {describe_counts(totals)}.")
     return int(any(status != 0 for _, status, _, _ in results))
 
 

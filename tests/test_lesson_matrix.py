@@ -112,3 +112,29 @@ def test_a_failing_run_fails_the_matrix_and_shows_its_output(tmp_path, monkeypat
     report = capsys.readouterr().out
     assert "[jax, " in report and "FAILED (exit 1)" in report
     assert "one claim did not hold" in report and "[torch, " in report
+
+
+@pytest.mark.parametrize("output, counts", [
+    ("....\n723 passed, 2 skipped, 5 warnings in 524.33s (0:08:44)\n",
+     {"passed": 723, "skipped": 2}),
+    ("F.\n=== 1 failed, 20 passed, 3 errors in 40.1s ===\n",
+     {"failed": 1, "passed": 20, "error": 3}),
+    ("Traceback: the run never reached pytest's summary\n", {}),
+])
+def test_each_runs_counts_come_from_pytests_summary_line(output, counts):
+    matrix = load_script()
+    assert matrix.pytest_counts(output) == counts
+
+
+def test_the_report_shows_each_runs_counts_and_their_sum(tmp_path, monkeypatch, capsys):
+    matrix = load_script()
+    (tmp_path / "bin").mkdir()
+    fake_pytest = tmp_path / "bin" / "pytest"
+    fake_pytest.write_text("#!/bin/sh\necho '5 passed, 1 skipped in 2.0s'\n")
+    fake_pytest.chmod(0o755)
+    monkeypatch.setattr("sys.argv", ["lesson_matrix.py", "--run", str(tmp_path / "bin"),
+                                     "jax,torch", str(LESSON)])
+    assert matrix.main() == 0
+    report = capsys.readouterr().out
+    assert report.count("passed in 0 s (5 passed, 1 skipped)") == 2
+    assert report.rstrip().endswith("In all: 10 passed, 2 skipped.")
