@@ -1,11 +1,11 @@
-# make lab | make test | make lessons | make bench | make student | make browser-test
+# make lab | make test | make lessons | make bench | make student | make site | make browser-test | make site-test
 # — each creates .venv on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: lab test lessons bench student browser-test
+.PHONY: lab test lessons bench student browser-test site site-test
 
 # A virtual environment with vaekit, TensorFlow (CPU) and the test tools: $(call venv,DIR,CONSTRAINTS)
 define venv
@@ -30,6 +30,12 @@ $(BACKENDS): $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[jax,torch]"
 	touch $(BACKENDS)
 
+# Sphinx, MyST-NB and the book theme, for the course website (`make site`) only.
+DOCS := $(VENV)/.docs
+$(DOCS): $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[docs]"
+	touch $(DOCS)
+
 # Jupyter refuses to start as root (containers, some classroom VMs) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -44,7 +50,7 @@ FLOOR_LESSONS := notebooks/03_variational_autoencoder.ipynb notebooks/04_judging
 
 test:  ## lint; unit tests and every lesson (fast mode) on TensorFlow, JAX and PyTorch; unit tests and lessons 3-4 on the oldest versions
 	$(MAKE) --no-print-directory -j2 $(BACKENDS) $(FLOOR)  # the two environments side by side
-	$(BIN)/ruff check vaekit tests scripts benchmarks notebooks
+	$(BIN)/ruff check vaekit tests scripts benchmarks notebooks docs
 	$(BIN)/python scripts/lesson_claims.py --check
 	$(BIN)/python scripts/lesson_matrix.py \
 		--tests $(BIN) tensorflow "" \
@@ -63,5 +69,22 @@ bench: $(BACKENDS)  ## run the benchmarks (parts 1 and 3 on JAX too) and write b
 student: $(INSTALLED)  ## the lessons without exercise solutions, in build/student/ (not committed)
 	$(BIN)/python scripts/student_edition.py --out build/student
 
-browser-test: $(INSTALLED)  ## lesson 3 in JupyterLab in headless Chromium: Run All, then the explorer
+# The website's sources: docs/ at the top, beside the repository's Markdown pages and lessons at
+# their own paths (so their relative links hold), copied, never committed; no notebook is run.
+SITE_SRC := build/site-src
+SITE_PAGES := README.md INSTRUCTORS.md DEVICES.md data/README.md benchmarks/RESULTS.md \
+	$(wildcard notebooks/0*.ipynb)
+
+site: $(DOCS)  ## the course website, from the committed lessons and outputs, in build/site/
+	rm -rf $(SITE_SRC) build/site build/site-doctrees
+	mkdir -p $(SITE_SRC)
+	cp -R docs/. $(SITE_SRC)/
+	for page in $(SITE_PAGES); do mkdir -p $(SITE_SRC)/$$(dirname $$page) && cp $$page $(SITE_SRC)/$$page; done
+	$(BIN)/sphinx-build -b html -W --keep-going -q -d build/site-doctrees $(SITE_SRC) build/site
+	$(BIN)/python scripts/check_site.py build/site  # every internal link and #anchor, offline
+
+browser-test: $(INSTALLED) site  ## lesson 3 in JupyterLab in headless Chromium, then the website (tests/browser)
 	scripts/browser_test.sh
+
+site-test: site  ## the website alone in headless Chromium (tests/browser/test_site.py)
+	VAEKIT_BROWSER_TESTS=tests/browser/test_site.py scripts/browser_test.sh

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Lesson 3 in JupyterLab, driven by a headless Chromium (tests/browser/test_lesson_in_lab.py).
+# Lesson 3 in JupyterLab, driven by a headless Chromium (tests/browser/test_lesson_in_lab.py),
+# and the course website in build/site/ (tests/browser/test_site.py; `make browser-test` builds
+# it first with `make site`).
 #
 # Installs what the test needs when it can: Chromium and chromedriver with apt-get (as root),
 # Selenium into .venv. Without a browser it says why and exits 0 (nothing was tested). The test
@@ -7,6 +9,8 @@
 #
 #   scripts/browser_test.sh [pytest options]
 #
+#   VAEKIT_BROWSER_TESTS       the test files or folder (default tests/browser: both;
+#                              `make site-test` runs tests/browser/test_site.py alone)
 #   BROWSER_TEST_TIMEOUT       seconds for the whole test (default 1800; Run All alone is given
 #                              VAEKIT_BROWSER_RUN_TIMEOUT, default 1200)
 #   VAEKIT_BROWSER_ARTIFACTS   folder for the screenshots and report.json
@@ -17,6 +21,7 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 SELENIUM_VERSION=4.51.0  # used when constraints.txt does not pin selenium
 LIMIT=${BROWSER_TEST_TIMEOUT:-1800}
+TESTS=${VAEKIT_BROWSER_TESTS:-tests/browser}
 
 skip() {
     echo "browser test skipped: $*" >&2
@@ -74,7 +79,7 @@ export VAEKIT_BROWSER_ARTIFACTS
 
 # SIGTERM on time-out: the test tears down (browser, lab server, kernel), then SIGKILL after 60 s.
 status=0
-timeout --kill-after=60 "$LIMIT" "$VENV/bin/pytest" -p no:cacheprovider -rA tests/browser "$@" ||
+timeout --kill-after=60 "$LIMIT" "$VENV/bin/pytest" -p no:cacheprovider -rA $TESTS "$@" ||
     status=$?
 if [ "$status" = 124 ] || [ "$status" = 137 ]; then
     echo "browser test: stopped after the ${LIMIT} s limit (BROWSER_TEST_TIMEOUT)" >&2
