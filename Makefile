@@ -1,11 +1,11 @@
-# make lab | make test | make lessons | make bench | make student | make site | make browser-test | make site-test
+# make lab | make test | make lessons | make korean | make bench | make student | make site | make browser-test | make site-test
 # — each creates .venv on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: lab test lessons bench student browser-test site site-test
+.PHONY: lab test lessons bench student browser-test site site-test korean
 
 # A virtual environment with vaekit, TensorFlow (CPU) and the test tools: $(call venv,DIR,CONSTRAINTS)
 define venv
@@ -39,7 +39,7 @@ $(DOCS): $(INSTALLED)
 # Jupyter refuses to start as root (containers, some classroom VMs) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: $(INSTALLED)  ## open the lessons in JupyterLab
+lab: $(INSTALLED)  ## open the lessons in JupyterLab (the Korean edition in notebooks/ko/)
 	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
 # The unit tests on TensorFlow, JAX and PyTorch and on the oldest versions (all but the tests
@@ -52,6 +52,7 @@ test:  ## lint; unit tests and every lesson (fast mode) on TensorFlow, JAX and P
 	$(MAKE) --no-print-directory -j2 $(BACKENDS) $(FLOOR)  # the two environments side by side
 	$(BIN)/ruff check vaekit tests scripts benchmarks notebooks docs
 	$(BIN)/python scripts/lesson_claims.py --check
+	$(BIN)/python scripts/korean_edition.py check
 	$(BIN)/python scripts/lesson_matrix.py \
 		--tests $(BIN) tensorflow "" \
 		--tests $(BIN) jax "not backend_independent" \
@@ -66,14 +67,18 @@ lessons: $(INSTALLED)  ## re-execute every notebook in full mode and refresh its
 bench: $(BACKENDS)  ## run the benchmarks (parts 1 and 3 on JAX too) and write benchmarks/RESULTS.md
 	$(BIN)/python -m benchmarks.run_all
 
+korean: $(INSTALLED)  ## the Korean lessons, notebooks/ko/, from the English ones and locale/ko/
+	$(BIN)/python scripts/korean_edition.py update
+	$(BIN)/python scripts/korean_edition.py build
+
 student: $(INSTALLED)  ## the lessons without exercise solutions, in build/student/ (not committed)
 	$(BIN)/python scripts/student_edition.py --out build/student
 
 # The website's sources: docs/ at the top, beside the repository's Markdown pages and lessons at
 # their own paths (so their relative links hold), copied, never committed; no notebook is run.
 SITE_SRC := build/site-src
-SITE_PAGES := README.md INSTRUCTORS.md DEVICES.md data/README.md benchmarks/RESULTS.md \
-	$(wildcard notebooks/0*.ipynb)
+SITE_PAGES := README.md RUNNING.md TESTING.md INSTRUCTORS.md DEVICES.md data/README.md benchmarks/RESULTS.md \
+	README.ko.md locale/ko/GLOSSARY.md $(wildcard notebooks/0*.ipynb notebooks/ko/0*.ipynb)
 
 site: $(DOCS)  ## the course website, from the committed lessons and outputs, in build/site/
 	rm -rf $(SITE_SRC) build/site build/site-doctrees
