@@ -49,6 +49,7 @@ import uuid
 import warnings
 from pathlib import Path
 
+import headless_chromium
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,37 +71,20 @@ def _missing() -> str | None:
         )
     if importlib.util.find_spec("selenium") is None:
         return "selenium is not installed in this environment (scripts/browser_test.sh installs it)"
-    if not _chromium():
+    if not headless_chromium.chromium():
         return "no Chromium browser found (apt-get install chromium; or set VAEKIT_CHROMIUM)"
-    if not _chromedriver():
+    if not headless_chromium.chromedriver():
         return "no chromedriver found (apt-get install chromium-driver; or set VAEKIT_CHROMEDRIVER)"
     if not JUPYTER.is_file():
         return f"no jupyter next to this Python ({JUPYTER})"
     return None
 
 
-def _executable(variable: str, *names: str) -> str | None:
-    """The program named by the environment variable, else the first of `names` on PATH."""
-    if os.environ.get(variable):
-        return shutil.which(os.environ[variable])
-    return next(filter(None, map(shutil.which, names)), None)
-
-
-def _chromium() -> str | None:
-    return _executable("VAEKIT_CHROMIUM", "chromium", "chromium-browser")
-
-
-def _chromedriver() -> str | None:
-    return _executable("VAEKIT_CHROMEDRIVER", "chromedriver")
-
-
 _reason = _missing()
 if _reason:
     pytest.skip(_reason, allow_module_level=True)
 
-from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import WebDriverException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -280,21 +264,7 @@ def lab(tmp_path, artifacts):
 
 @pytest.fixture
 def browser(tmp_path):
-    options = webdriver.ChromeOptions()
-    options.binary_location = _chromium()
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",  # root in containers
-        "--disable-dev-shm-usage",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-extensions",
-        "--window-size=1400,1000",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(argument)
-    # The driver's path given: Selenium Manager (which downloads browsers) is never used.
-    driver = webdriver.Chrome(service=Service(executable_path=_chromedriver()), options=options)
+    driver = headless_chromium.start(tmp_path / "chromium-profile")
     driver.set_page_load_timeout(PAGE_TIMEOUT)
     driver.set_script_timeout(30)
     try:

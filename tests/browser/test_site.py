@@ -32,11 +32,11 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import threading
 import urllib.request
 from pathlib import Path
 
+import headless_chromium
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,39 +115,14 @@ def server(site):
         httpd.server_close()
 
 
-def _executable(variable: str, *names: str) -> str | None:
-    if os.environ.get(variable):
-        return shutil.which(os.environ[variable])
-    return next(filter(None, map(shutil.which, names)), None)
-
-
 @pytest.fixture(scope="module")
 def browser(site, tmp_path_factory):
     if importlib.util.find_spec("selenium") is None:
         pytest.skip("selenium is not installed (scripts/browser_test.sh installs it)")
-    chromium = _executable("VAEKIT_CHROMIUM", "chromium", "chromium-browser")
-    chromedriver = _executable("VAEKIT_CHROMEDRIVER", "chromedriver")
-    if not chromium or not chromedriver:
+    if not headless_chromium.chromium() or not headless_chromium.chromedriver():
         pytest.skip("Chromium and chromedriver are needed (apt-get install chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",  # root in containers
-        "--disable-dev-shm-usage",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-extensions",
-        "--window-size=1400,1000",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
-    # The driver's path given: Selenium Manager (which downloads browsers) is never used.
-    driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
+    driver = headless_chromium.start(tmp_path_factory.mktemp("chromium-profile"),
+                                     console_errors=True)
     driver.set_page_load_timeout(PAGE_TIMEOUT)
     try:
         yield driver
