@@ -1,11 +1,11 @@
-# make lab | make test | make lessons | make korean | make bench | make student | make site | make browser-test | make site-test
+# make lab | make test | make check | make lessons | make korean | make bench | make student | make site | make browser-test | make site-test
 # — each creates .venv on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: lab test lessons bench student browser-test site site-test korean
+.PHONY: lab test check check-units check-lessons lessons bench student browser-test site site-test korean
 
 # A virtual environment with vaekit, TensorFlow (CPU) and the test tools: $(call venv,DIR,CONSTRAINTS)
 define venv
@@ -45,10 +45,13 @@ lab: $(INSTALLED)  ## open the lessons in JupyterLab (the Korean edition in note
 # The unit tests on TensorFlow, JAX and PyTorch and on the oldest versions (all but the tests
 # that execute whole lessons), then every lesson in fast mode with every claim strict, on each
 # backend, and lessons 3 and 4 on the oldest versions: each pass and each lesson is one pytest run on
-# one CPU thread, two at a time, the unit-test passes first (scripts/lesson_matrix.py).
+# one CPU thread, two at a time, the unit-test passes first (scripts/lesson_matrix.py). On the
+# default backend the lessons run in their Korean edition: its code is the English lessons' token
+# for token (tests/test_korean_edition.py), so one run checks the lesson and the Korean edition.
+LESSONS := $(wildcard notebooks/0*.ipynb)
 FLOOR_LESSONS := notebooks/03_variational_autoencoder.ipynb notebooks/04_judging_generators.ipynb
 
-test:  ## lint; unit tests and every lesson (fast mode) on TensorFlow, JAX and PyTorch; unit tests and lessons 3-4 on the oldest versions
+test:  ## lint; unit tests and every lesson (fast mode) on TensorFlow (in Korean), JAX and PyTorch; unit tests and lessons 3-4 on the oldest versions
 	$(MAKE) --no-print-directory -j2 $(BACKENDS) $(FLOOR)  # the two environments side by side
 	$(BIN)/ruff check vaekit tests scripts benchmarks notebooks docs
 	$(BIN)/python scripts/lesson_claims.py --check
@@ -58,8 +61,28 @@ test:  ## lint; unit tests and every lesson (fast mode) on TensorFlow, JAX and P
 		--tests $(BIN) jax "not backend_independent" \
 		--tests $(FLOOR_VENV)/bin tensorflow "not executes_a_lesson" \
 		--tests $(BIN) torch "not backend_independent" \
-		--run $(BIN) tensorflow,jax,torch notebooks/*.ipynb \
+		--run $(BIN) tensorflow $(LESSONS:notebooks/%=notebooks/ko/%) \
+		--run $(BIN) jax,torch $(LESSONS) \
 		--run $(FLOOR_VENV)/bin tensorflow $(FLOOR_LESSONS)
+
+# What an instructor runs after an edit, in about 3 minutes: lint, the generated files, the unit
+# tests on the default backend but those marked slow (they start processes or kernels, or train
+# for seconds), and the lessons changed since the last commit in fast mode, claims strict
+# (CHECK_LESSONS="notebooks/03_….ipynb" names others). `make test` runs everything.
+CHECK_LESSONS ?= $(wildcard $(sort $(shell git diff --name-only HEAD -- 'notebooks/[0-9]*.ipynb' \
+	2>/dev/null) $(shell git ls-files --others --exclude-standard -- 'notebooks/[0-9]*.ipynb' 2>/dev/null)))
+
+check: $(INSTALLED)  ## after an edit (about 3 min): lint, the quick unit tests, the changed lessons in fast mode
+	$(BIN)/ruff check vaekit tests scripts benchmarks notebooks docs
+	$(BIN)/python scripts/lesson_claims.py --check
+	$(BIN)/python scripts/korean_edition.py check
+	$(MAKE) --no-print-directory -j2 --output-sync=target check-units check-lessons  # side by side
+
+check-units: $(INSTALLED)
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 -m "not slow and not executes_a_lesson" tests
+
+check-lessons: $(INSTALLED)
+	$(if $(strip $(CHECK_LESSONS)),$(BIN)/python scripts/lesson_matrix.py --run $(BIN) tensorflow $(CHECK_LESSONS),@echo "No lesson changed since the last commit: none run (CHECK_LESSONS=… names some).")
 
 lessons: $(INSTALLED)  ## re-execute every notebook in full mode and refresh its outputs
 	$(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb
@@ -85,6 +108,7 @@ site: $(DOCS)  ## the course website, from the committed lessons and outputs, in
 	mkdir -p $(SITE_SRC)
 	cp -R docs/. $(SITE_SRC)/
 	for page in $(SITE_PAGES); do mkdir -p $(SITE_SRC)/$$(dirname $$page) && cp $$page $(SITE_SRC)/$$page; done
+	$(BIN)/python scripts/site_explorer.py notebooks/03_variational_autoencoder.ipynb $(SITE_SRC)/_static/explorer
 	$(BIN)/sphinx-build -b html -W --keep-going -q -d build/site-doctrees $(SITE_SRC) build/site
 	$(BIN)/python scripts/check_site.py build/site  # every internal link and #anchor, offline
 

@@ -10,6 +10,9 @@ shown with the outputs they are committed with: nothing is executed.
 
 import inspect
 import os
+import re
+
+from docutils import nodes
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # autodoc imports vaekit, hence Keras
 
@@ -99,5 +102,44 @@ def _init_signature(app, what, name, obj, options, signature, return_annotation)
     return str(inspect.Signature(bare)), None
 
 
+_LINKED_TYPES = {"function", "class", "method", "property", "attribute"}
+
+
+def _api_names(domain) -> dict[str, set]:
+    """Each way a lesson writes a name of vaekit's API — `build_vae`, `VAE.compute_loss`,
+    `losses.gaussian_kl`, `vaekit.models.build_vae` — with the entries it can mean."""
+    names: dict[str, set] = {}
+    for fullname, entry in domain.objects.items():
+        if not fullname.startswith("vaekit."):
+            continue
+        parts = fullname.split(".")
+        suffixes = [".".join(parts[-k:]) for k in (1, 2)] if entry.objtype in _LINKED_TYPES else []
+        for name in {fullname, *suffixes}:
+            names.setdefault(name, set()).add((fullname, entry.docname, entry.node_id))
+    return names
+
+
+def _link_api_names(app, doctree, docname):
+    """In a lesson's prose, inline code naming one entry of the API reference links to it:
+    `build_vae`, `build_vae(...)`, `vaekit.VAE.compute_loss`. A name several entries share
+    (`fit`) stays plain."""
+    if not docname.startswith("notebooks/"):
+        return
+    names = _api_names(app.env.get_domain("py"))
+    for literal in list(doctree.findall(nodes.literal)):
+        if isinstance(literal.parent, nodes.reference):
+            continue
+        name = re.sub(r"\(.*\)$", "", literal.astext().strip())
+        entries = names.get(name) or names.get(name.removeprefix("vaekit."))
+        if not entries or len(entries) != 1:
+            continue
+        [(fullname, target, anchor)] = entries
+        uri = app.builder.get_relative_uri(docname, target) + (f"#{anchor}" if anchor else "")
+        link = nodes.reference("", "", internal=True, refuri=uri, reftitle=fullname)
+        literal.replace_self(link)
+        link.append(literal)
+
+
 def setup(app):
     app.connect("autodoc-process-signature", _init_signature)
+    app.connect("doctree-resolved", _link_api_names)

@@ -10,11 +10,11 @@ a message built with an f-string keeps its `{expressions}` as written.
 from __future__ import annotations
 
 import argparse
-import ast
 import sys
 from pathlib import Path
 
 import nbformat
+from lesson_code import claim_messages
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTRUCTORS = ROOT / "INSTRUCTORS.md"
@@ -22,40 +22,9 @@ BEGIN = "<!-- lesson claims: made by scripts/lesson_claims.py from the notebooks
 END = "<!-- end of lesson claims -->"
 
 
-def python_of(cell_source: str) -> str:
-    """A code cell as plain Python: an IPython magic line becomes `pass`, keeping its indent."""
-    return "\n".join(
-        line[: len(line) - len(line.lstrip())] + "pass"
-        if line.lstrip().startswith(("%", "!")) else line
-        for line in cell_source.splitlines()
-    )
-
-
-def message_text(node: ast.expr) -> str:
-    """The text of a claim's message: a string, or an f-string with its `{fields}` as written."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(
-            part.value if isinstance(part, ast.Constant) else "{" + ast.unparse(part.value) + "}"
-            for part in node.values
-        )
-    return "{" + ast.unparse(node) + "}"
-
-
 def claims_of(path: Path) -> list[str]:
     """The messages of every `claim(...)` call in the notebook at `path`, in order."""
-    messages = []
-    for cell in nbformat.read(path, as_version=4).cells:
-        if cell.cell_type != "code":
-            continue
-        for node in ast.walk(ast.parse(python_of(cell.source))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "claim"):
-                message = node.args[1] if len(node.args) > 1 else next(
-                    keyword.value for keyword in node.keywords if keyword.arg == "message")
-                messages.append(" ".join(message_text(message).split()))
-    return messages
+    return claim_messages(nbformat.read(path, as_version=4))
 
 
 def title_of(path: Path) -> str:

@@ -52,9 +52,19 @@ class Job:
     marks: str = ""
 
     @property
+    def edition(self) -> str:
+        """The lesson's edition: "" for the English lessons in notebooks/, else its folder
+        there, e.g. "ko" (notebooks/ko/)."""
+        if self.notebook is None or self.notebook.parent.name == "notebooks":
+            return ""
+        return self.notebook.parent.name
+
+    @property
     def column(self) -> str:
-        """The backend and environment, e.g. "jax (.venv)"."""
-        return f"{self.backend} ({self.bin_dir.parent.name})"
+        """The backend and environment, and an edition other than English, e.g. "jax (.venv)"
+        or "tensorflow (.venv, ko)"."""
+        where = ", ".join(filter(None, [self.bin_dir.parent.name, self.edition]))
+        return f"{self.backend} ({where})"
 
     @property
     def row(self) -> str:
@@ -63,7 +73,7 @@ class Job:
 
     @property
     def name(self) -> str:
-        return f"{self.row} [{self.backend}, {self.bin_dir.parent.name}]"
+        return f"{self.row} [{self.column.replace(' (', ', ').rstrip(')')}]"
 
     def command(self) -> list[str]:
         pytest = [str(self.bin_dir / "pytest"), "-p", "no:cacheprovider", "-q"]

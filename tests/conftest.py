@@ -82,3 +82,30 @@ def decoder():
 def tiny_images():
     """32 random 28×28 images in [0, 1]."""
     return np.random.default_rng(0).uniform(size=(32, 28, 28)).astype("float32")
+
+
+class RecordedLine:
+    """Stands in for `vaekit.runtime.LiveLine`: records each text, unthrottled."""
+
+    def __init__(self, text):
+        self.shown, self.finished = [text], None
+
+    def update(self, text):
+        self.shown.append(text)
+
+    def finish(self, text):
+        self.shown.append(text)
+        self.finished = text
+
+
+@pytest.fixture
+def record_lines(monkeypatch):
+    """`record_lines(module)`: the `LiveLine`s that `module` shows from now on, recorded (as
+    `RecordedLine`s, in a list) instead of displayed."""
+    def record(module) -> list:
+        lines = []
+        monkeypatch.setattr(module, "LiveLine",
+                            lambda text: lines.append(RecordedLine(text)) or lines[-1])
+        return lines
+
+    return record

@@ -48,6 +48,7 @@ def test_level_3_drops_the_notice_when_nothing_it_announces_is_kept():
     assert filter_log_lines(START_UP, 3) == "a line of Python's own\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level", ["2", None])
 def test_importing_vaekit_first_leaves_stderr_empty(level):
     # Unset, as in a plain script, it drops info lines only. On JAX and PyTorch, Keras still

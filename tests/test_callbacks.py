@@ -98,3 +98,60 @@ def test_a_non_finite_loss_is_caught_and_a_missing_one_ignored():
         callback.on_epoch_end(2, {"loss": np.float32("nan")})
     for logs in (None, {}, {"loss": "not a number"}, {"loss": 1.5}):
         callback.on_epoch_end(0, logs)  # nothing to stop
+
+
+def test_live_progress_redraws_one_line_per_epoch_and_ends_with_a_summary(record_lines):
+    lines = record_lines(callbacks)
+    history = small_vae().fit(IMAGES, batch_size=16, epochs=3, verbose=0,
+                              callbacks=[callbacks.LiveProgress("VAE")])
+    [line] = lines
+    assert line.shown[0] == "VAE: …"
+    for epoch, shown in enumerate(line.shown[1:4], start=1):
+        assert shown.startswith(f"VAE: epoch {epoch}/3 · ") and " s left · loss " in shown
+    first, last = history.history["loss"][0], history.history["loss"][-1]
+    assert line.finished == line.shown[4] and len(line.shown) == 5
+    assert line.finished.startswith("VAE: 3 epochs in ")
+    assert line.finished.endswith(f" s · loss {first:.4g} → {last:.4g}")
+
+
+def test_live_progress_shows_nothing_outside_jupyter_and_speaks_korean_in_the_edition(
+        monkeypatch, capsys, record_lines):
+    small_vae().fit(IMAGES, batch_size=32, epochs=1, verbose=0,
+                    callbacks=[callbacks.LiveProgress()])
+    assert capsys.readouterr() == ("", "")
+    lines = record_lines(callbacks)
+    monkeypatch.setenv("VAEKIT_LANGUAGE", "ko")
+    small_vae().fit(IMAGES, batch_size=32, epochs=2, verbose=0,
+                    callbacks=[callbacks.LiveProgress("VAE")])
+    assert lines[0].shown[1].startswith("VAE: 에포크 1/2 · ")
+    assert lines[0].finished.startswith("VAE: 2 에포크, ")
+
+
+@pytest.mark.parametrize("argument", ["label", "metric"])
+@pytest.mark.parametrize("value", ["", "  ", None, 3])
+def test_live_progress_names_a_bad_label_or_metric(argument, value):
+    with pytest.raises(ValueError, match=f"`{argument}` must be a non-empty string. "
+                                         f"Received: {argument}={value!r}"):
+        callbacks.LiveProgress(**{argument: value})
+
+
+@pytest.mark.slow
+@pytest.mark.backend_independent  # what Jupyter keeps of the line
+def test_a_saved_notebook_keeps_only_the_summary_line():
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import numpy as np\n"
+        "from vaekit.callbacks import LiveProgress\n"
+        "from vaekit.models import build_vae\n"
+        "vae = build_vae(latent_dim=2, hidden_units=(8,), seed=0)\n"
+        "vae.compile(optimizer='adam')\n"
+        "images = np.random.default_rng(0).uniform(size=(64, 28, 28)).astype('float32')\n"
+        "vae.fit(images, batch_size=16, epochs=4, verbose=0, callbacks=[LiveProgress('VAE')])\n"
+        "print('trained')")])
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = notebook.cells[0].outputs
+    assert [output.output_type for output in outputs] == ["display_data", "stream"]
+    assert outputs[0].data["text/plain"].startswith("VAE: 4 epochs in ")
+    assert outputs[1].text == "trained\n"

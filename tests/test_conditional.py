@@ -55,6 +55,7 @@ def test_metrics_add_up_and_training_lowers_the_loss(num_images, batch_size):
     assert zero["loss"] == pytest.approx(0.0, abs=1e-6)
 
 
+@pytest.mark.slow
 def test_round_trip_in_a_fresh_process_under_safe_mode(tmp_path):
     cvae = small_cvae()
     cvae.fit([IMAGES, LABELS], epochs=1, verbose=0)

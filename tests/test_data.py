@@ -31,6 +31,7 @@ def test_subset_is_real_mnist_split_stratified(mnist_subset):
     assert "5,000" in m.description
 
 
+@pytest.mark.slow
 def test_subset_split_is_seeded():
     a, b = load_mnist("subset", seed=1), load_mnist("subset", seed=1)
     np.testing.assert_array_equal(a.y_test, b.y_test)

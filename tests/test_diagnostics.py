@@ -13,6 +13,7 @@ from vaekit.diagnostics import (
     importance_weighted_log_likelihood,
     interpolation_smoothness,
     kl_per_dimension,
+    log_likelihood_per_image,
     reconstruction_error,
 )
 from vaekit.models import build_autoencoder, build_vae, predict_in_batches
@@ -126,6 +127,25 @@ def test_importance_weighting_tightens_the_bound(trained_vae):
     many = importance_weighted_log_likelihood(vae, images, num_samples=200, seed=3)
     assert one == pytest.approx(elbo, abs=2.0)
     assert many >= elbo - 0.5
+
+
+def test_a_long_estimate_shows_its_progress_and_gives_the_same_numbers(trained_vae, record_lines):
+    from vaekit import diagnostics
+
+    vae, images = trained_vae
+    plain = log_likelihood_per_image(vae, images, num_samples=20, seed=3, batch_size=16)
+    lines = record_lines(diagnostics)
+    shown = log_likelihood_per_image(vae, images, num_samples=20, seed=3, batch_size=16,
+                                     progress="−log p(x)")
+    np.testing.assert_array_equal(shown, plain)
+    [line] = lines
+    assert line.shown[0] == "−log p(x): …"
+    assert [text.split(" · ")[0] for text in line.shown[1:5]] == [
+        f"−log p(x): images {done}/64" for done in (16, 32, 48, 64)]
+    assert line.finished.startswith("−log p(x): 64 images × K = 20 in ")
+    with pytest.raises(ValueError, match=r"`progress` must be None or a label. "
+                                         r"Received: progress=''"):
+        log_likelihood_per_image(vae, images, progress="")
 
 
 def test_kl_per_dimension_sums_to_kl(trained_vae):

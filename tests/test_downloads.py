@@ -135,6 +135,7 @@ def test_a_full_download_is_cached_then_read_offline(tmp_path, serve, monkeypatc
     assert [p.name for p in cache.iterdir()] == ["mnist.npz"]
 
 
+@pytest.mark.slow
 def test_three_processes_download_at_once(tmp_path, serve):
     archive = tmp_path / "served.npz"
     digest = mnist_shaped_archive(archive)

@@ -1,4 +1,5 @@
 import base64
+import json
 
 import matplotlib
 
@@ -97,3 +98,62 @@ def test_a_decoder_without_grey_levels_is_named():
     codes = np.random.default_rng(0).normal(size=(10, 2))
     with pytest.raises(ValueError, match=r"`decoder` must output grey levels in \[0, 1\]"):
         explorer.explorer_figure(linear, codes, np.arange(10), 3.0, -3.0)
+
+
+def test_the_grid_holds_the_digit_decoded_at_each_point_and_the_codes(decoder):
+    grid = explorer.explorer_grid(decoder, CODES, LABELS, limit=1.0, step=0.5)
+    assert (grid["size"], grid["tile"], grid["limit"], grid["step"]) == (5, 28, 1.0, 0.5)
+    np.testing.assert_array_equal(grid["codes_in_hundredths"], np.round(100 * CODES))
+    assert grid["labels"] == LABELS.tolist()
+    # JSON as JavaScript (JupyterLab) writes it: no 4.0, no 1.0
+    assert json.dumps(grid) == json.dumps(json.loads(json.dumps(grid), parse_float=_as_js))
+    assert len(grid["colours"]) == 10
+    from io import BytesIO
+
+    from PIL import Image
+
+    sprite = np.asarray(Image.open(BytesIO(base64.b64decode(grid["grid"]))))
+    assert sprite.shape == (5 * 28, 5 * 28) and sprite.dtype == np.uint8
+    # Row 0 is z[1] = +limit, column 0 z[0] = -limit: row 1, column 3 is z = (0.5, 0.5)
+    tile = sprite[28:56, 84:112] / 255
+    expected = explorer.decode_point(decoder, 0.5, 0.5)
+    np.testing.assert_allclose(tile, expected, atol=0.5 / 255 + 1e-6)
+
+
+def test_a_grid_that_does_not_fit_the_range_is_refused(decoder):
+    with pytest.raises(ValueError, match=r"`step` must divide 2 × limit into at most 100 steps"):
+        explorer.explorer_grid(decoder, CODES, LABELS, limit=1.0, step=0.3)
+    with pytest.raises(ValueError, match="Received: step=0.001"):
+        explorer.explorer_grid(decoder, CODES, LABELS, limit=4.0, step=0.001)
+    with pytest.raises(ValueError, match="`labels` must be digit classes 0–9"):
+        explorer.explorer_grid(decoder, CODES, LABELS + 5, limit=1.0, step=0.5)
+
+
+def test_the_view_saves_the_grid_under_its_own_type_and_the_site_reads_it(decoder, tmp_path):
+    import nbformat
+    from site_explorer import saved_grid, write
+
+    grid = explorer.explorer_grid(decoder, CODES, LABELS, limit=1.0, step=1.0)
+    figure = explorer.explorer_figure(decoder, CODES, LABELS, 0.0, 0.0)
+    widget = explorer.latent_explorer(decoder, CODES, LABELS)
+    data, metadata = explorer.ExplorerView(widget, figure, grid)._repr_mimebundle_()
+    plt.close("all")
+    assert metadata[explorer.GRID_KEY] == grid and "image/png" in data
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "view", outputs=[nbformat.v4.new_output("display_data", data=data, metadata=metadata)])])
+    path = tmp_path / "lesson.ipynb"
+    nbformat.write(notebook, path)
+    assert saved_grid(path) == grid
+    write(grid, tmp_path / "site")
+    assert (tmp_path / "site" / "decoded.png").read_bytes() == base64.b64decode(grid["grid"])
+    script = (tmp_path / "site" / "explorer_data.js").read_text()
+    assert script.splitlines()[1].startswith("window.VAEKIT_EXPLORER = {")
+    nbformat.write(nbformat.v4.new_notebook(), path)
+    with pytest.raises(SystemExit, match="found 0; run the lesson"):
+        saved_grid(path)
+
+
+def _as_js(text: str):
+    """A JSON float as JavaScript reads and writes it back: 4.0 becomes 4."""
+    value = float(text)
+    return int(value) if value.is_integer() else value

@@ -6,6 +6,8 @@ from vaekit.data import CorruptDataError
 from vaekit.judge_cache import judge_key, trained_judge
 from vaekit.sample_quality import DigitClassifier
 
+pytestmark = pytest.mark.slow  # each test trains or loads a digit judge
+
 # One short epoch on a few hundred digits: what is tested is the bookkeeping, not the judge.
 QUICK = {"epochs": 1, "batch_size": 64}
 

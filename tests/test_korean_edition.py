@@ -1,14 +1,14 @@
 """The Korean edition: complete catalogues, current Korean lessons, the English lessons' code,
 the glossary's key terms; and an English edit turns its translation fuzzy."""
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
+import korean_edition as edition
 import nbformat
 import polib
 import pytest
+from lesson_code import claim_templates, code_only, comment_blocks, with_comments
 
 pytestmark = pytest.mark.backend_independent
 
@@ -16,16 +16,6 @@ ROOT = Path(__file__).parent.parent
 GLOSSARY = ROOT / "locale" / "ko" / "GLOSSARY.md"
 
 
-def load_script():
-    spec = importlib.util.spec_from_file_location("korean_edition",
-                                                  ROOT / "scripts" / "korean_edition.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-edition = load_script()
 LESSONS = edition.edition_lessons()
 
 
@@ -40,7 +30,16 @@ def test_every_lesson_has_a_korean_edition():
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_entry_is_translated_and_none_is_fuzzy(lesson):
-    assert edition.problems(catalogue(lesson), edition.read_english(lesson)) == []
+    english = edition.lesson_entries(edition.read_english(lesson))
+    assert edition.problems(catalogue(lesson), english) == []
+
+
+def test_the_librarys_lines_are_translated_and_the_runtime_catalogue_is_current():
+    library = polib.pofile(str(edition.LIBRARY_CATALOGUE), wrapwidth=0)
+    assert edition.problems(library, edition.library_entries()) == []
+    assert "Claim not met: {message}." in {entry.msgid for entry in library}
+    assert edition.RUNTIME_CATALOGUE.read_text(encoding="utf-8") == edition.runtime_text(), (
+        "run `make korean`")
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
@@ -51,14 +50,24 @@ def test_the_korean_lesson_is_built_from_the_current_catalogue(lesson):
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_code_and_outputs_are_the_english_lessons(lesson):
+def test_code_and_outputs_are_the_english_lessons_and_comments_read_in_korean(lesson):
     english = edition.read_english(lesson)
     korean = nbformat.read(ROOT / "notebooks" / "ko" / f"{lesson}.ipynb", as_version=4)
     assert [cell.cell_type for cell in korean.cells] == [cell.cell_type for cell in english.cells]
+    comments = []
     for mine, theirs in zip(korean.cells, english.cells, strict=True):
         if theirs.cell_type == "code":
-            assert mine.source == theirs.source and mine.outputs == theirs.outputs
+            assert code_only(mine.source) == code_only(theirs.source)
+            assert mine.outputs == theirs.outputs
+            comments += [text for _, _, text in comment_blocks(mine.source)]
+    # Every comment reads in Korean, but for a name or a shape kept as is, e.g. "(batch, 784)"
+    english = [text for text in comments if not HANGUL.search(text)
+               and re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", text)]
+    assert comments and not english, english
     assert korean.metadata.vaekit.translation.language == "ko"
+
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
 def _structure(block: str) -> list[str]:
@@ -107,14 +116,14 @@ def test_an_english_edit_turns_its_translation_fuzzy_and_stops_the_build():
         nbformat.v4.new_markdown_cell(text),
         nbformat.v4.new_code_cell("x = 1"),
     ])
-    first = edition.updated_catalogue(english, None, "99_test")
+    first = edition.updated_catalogue(edition.lesson_entries(english), None, "99_test")
     assert [entry.msgid for entry in first] == ["# Title", "The encoder maps images to codes."]
     for entry, korean in zip(first, ["# 제목", "인코더는 이미지를 코드로 바꿉니다."], strict=True):
         entry.msgstr = korean
     assert "인코더는" in edition.translated(english, first, "99_test").cells[0].source
 
     english.cells[0].source = "# Title\n\nThe encoder maps each image to a code."
-    second = edition.updated_catalogue(english, first, "99_test")
+    second = edition.updated_catalogue(edition.lesson_entries(english), first, "99_test")
     changed = second.find("The encoder maps each image to a code.")
     assert "fuzzy" in changed.flags and changed.msgstr == "인코더는 이미지를 코드로 바꿉니다."
     assert second.find("# Title").msgstr == "# 제목"
@@ -128,3 +137,52 @@ def test_blocks_keep_fenced_code_whole_and_skip_what_has_no_words():
                                     "</details>", "$$x^2$$"]
     assert [edition.is_translatable(block) for block in edition.blocks(text)] == [
         True, False, False, False]
+
+
+def test_comments_are_translated_as_blocks_and_the_code_is_kept():
+    source = ("# NBVAL_CHECK_OUTPUT\n"
+              "x = 1  # one\n"
+              "# two lines\n"
+              "# of comment\n"
+              "if x:\n"
+              "    # indented\n"
+              "    y = '# not a comment'  # noqa: F841\n")
+    assert [(rows, text) for rows, _, text in comment_blocks(source)] == [
+        ([1], "one"), ([2, 3], "two lines\nof comment"), ([5], "indented")]
+    korean = {"one": "하나", "two lines\nof comment": "한 줄", "indented": "들여쓴\n두 줄"}
+    assert with_comments(source, korean.get) == ("# NBVAL_CHECK_OUTPUT\n"
+                                                 "x = 1  # 하나\n"
+                                                 "# 한 줄\n"
+                                                 "if x:\n"
+                                                 "    # 들여쓴\n"
+                                                 "    # 두 줄\n"
+                                                 "    y = '# not a comment'  # noqa: F841\n")
+    assert code_only(with_comments(source, korean.get)) == code_only(source)
+    with pytest.raises(ValueError, match="after code must stay one line"):
+        with_comments(source, lambda text: "둘\n줄")
+
+
+def test_a_claims_texts_are_followed_through_variables_sums_and_conditions():
+    code = ("cause = 'fewer EPOCHS'\n"
+            "cause = f'a smaller {name}'\n"
+            "claim(a > b, f'{name} should win by {gap:.1f}', likely_cause=cause + ' here')\n"
+            "claim(ok, message='plain' if flag else 'other', likely_cause='seed')\n")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    assert claim_templates(notebook) == [
+        "{name} should win by {gap}", "fewer EPOCHS here", "a smaller {name} here",
+        "plain", "other", "seed"]
+    unknown = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "claim(ok, message=describe(x), likely_cause='seed')")])
+    with pytest.raises(ValueError, match="describe"):
+        claim_templates(unknown)
+
+
+def test_a_translation_that_drops_a_field_stops_the_build():
+    english = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "claim(ok, f'{name} should win', likely_cause='seed')")])
+    entries = edition.lesson_entries(english)
+    catalogue = edition.updated_catalogue(entries, None, "99_test")
+    catalogue.find("{name} should win", msgctxt="claim").msgstr = "이겨야 합니다"
+    catalogue.find("seed", msgctxt="claim").msgstr = "시드"
+    assert edition.problems(catalogue, entries) == [
+        "the translation must keep the `{fields}` as they are: claim: '{name} should win'"]

@@ -99,6 +99,19 @@ def test_the_table_has_a_row_per_run_and_marks_failures(fake_bin):
     assert second.startswith("| 03_variational_autoencoder | 41 s | 90 s FAILED |")
 
 
+def test_the_korean_edition_has_its_own_column_in_the_lesson_row(fake_bin):
+    matrix = load_script()
+    korean = LESSON.parent / "ko" / LESSON.name
+    english, = matrix.parse_run([str(fake_bin), "jax", str(LESSON)])
+    translated, = matrix.parse_run([str(fake_bin), "tensorflow", str(korean)])
+    venv = fake_bin.parent.name
+    assert (english.edition, translated.edition) == ("", "ko")
+    assert translated.name == f"03_variational_autoencoder [tensorflow, {venv}, ko]"
+    header, _, row = matrix.table([(translated, 0, 60.0, ""), (english, 0, 41.0, "")]).splitlines()
+    assert header == f"| run | tensorflow ({venv}, ko) | jax ({venv}) |"
+    assert row == "| 03_variational_autoencoder | 60 s | 41 s |"
+
+
 def test_a_failing_run_fails_the_matrix_and_shows_its_output(tmp_path, monkeypatch, capsys):
     matrix = load_script()
     (tmp_path / "bin").mkdir()

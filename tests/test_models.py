@@ -115,6 +115,7 @@ def test_one_half_can_be_frozen(tiny_images, frozen):
     assert any(changed)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["dense", "conv"])
 def test_vae_keras_round_trip_is_identical(tmp_path, tiny_images, kind):
     vae = build_vae(latent_dim=2, kind=kind, hidden_units=(16,), filters=(4, 8), seed=5)
@@ -195,6 +196,7 @@ def _small_vae(kl_weight=1.0):
     return vae
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("num_images, batch_size", [(33, 32), (100, 99), (10, 3)])
 @pytest.mark.parametrize("kl_weight", [1.0, 2.5])
 def test_metrics_add_up_for_any_batch_split(num_images, batch_size, kl_weight):
@@ -254,6 +256,7 @@ def test_a_vae_trains_under_mixed_precision(policy):
     assert np.all(np.isfinite(history["loss"]))
 
 
+@pytest.mark.slow
 def test_import_vaekit_is_enough_to_load_a_saved_vae(tmp_path):
     path = tmp_path / "vae.keras"
     vae = _small_vae()

@@ -34,6 +34,7 @@ def run_on_two_virtual_devices(backend):
     return json.loads(child.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
 def test_two_devices_give_the_one_device_losses(backend):
     report = run_on_two_virtual_devices(backend)

@@ -159,6 +159,7 @@ def _run_notebook_with_a_failed_claim(monkeypatch, strict: str):
     return notebook
 
 
+@pytest.mark.slow
 @pytest.mark.backend_independent  # how Jupyter shows a claim
 def test_in_jupyter_learner_mode_shows_a_styled_line_and_runs_on(monkeypatch):
     notebook = _run_notebook_with_a_failed_claim(monkeypatch, "0")
@@ -172,6 +173,7 @@ def test_in_jupyter_learner_mode_shows_a_styled_line_and_runs_on(monkeypatch):
     assert notebook.cells[2].outputs == []  # a claim that holds, ending a cell, adds nothing
 
 
+@pytest.mark.slow
 @pytest.mark.backend_independent  # how Jupyter shows a claim
 def test_in_jupyter_strict_mode_stops_the_notebook(monkeypatch):
     from nbclient.exceptions import CellExecutionError
@@ -200,3 +202,25 @@ def test_claim_line_names_a_bad_argument(arguments, error, message):
         claim_line(*arguments)
     assert claim_line("The VAE wins", "cause", {"vae": np.float32(0.5)}).startswith(
         "Claim not met: the VAE wins.")
+
+
+@pytest.mark.backend_independent
+def test_a_live_line_redraws_at_most_every_quarter_second_and_always_finishes(capsys):
+    from vaekit.runtime import LiveLine
+
+    class Handle:
+        shown = []
+
+        def update(self, data, raw):
+            self.shown.append(data["text/plain"])
+
+    line = LiveLine("start")  # outside Jupyter: nothing shown, nothing printed
+    assert capsys.readouterr() == ("", "")
+    line._handle = Handle()
+    line.update("too soon")
+    line.finish("done")
+    line._drawn -= LiveLine.INTERVAL
+    line.update("later")
+    assert Handle.shown == ["done", "later"]
+    with pytest.raises(ValueError, match=r"`text` must be one line of text. Received: text='a"):
+        line.update("a\nb")

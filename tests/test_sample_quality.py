@@ -17,6 +17,8 @@ from vaekit.sample_quality import (
 )
 from vaekit.samplers import PriorSampler
 
+pytestmark = pytest.mark.slow  # most tests train the digit judge
+
 RNG = np.random.default_rng(0)
 
 

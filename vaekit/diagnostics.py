@@ -18,6 +18,8 @@ held-out −ELBO and importance-weighted log-likelihood of a VAE. Samplers live 
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from keras import ops
 from sklearn.decomposition import PCA
@@ -34,6 +36,7 @@ from vaekit.checks import (
     check_seed,
 )
 from vaekit.conditional import ConditionalVAE
+from vaekit.language import translate
 from vaekit.losses import (
     RECONSTRUCTION_LOSSES,
     gaussian_kl,
@@ -42,6 +45,7 @@ from vaekit.losses import (
 )
 from vaekit.models import VAE, predict_in_batches
 from vaekit.posterior import gaussian_log_density
+from vaekit.runtime import LiveLine, progress_text
 from vaekit.samplers import MAX_SAMPLES, BoxSampler
 
 MAX_GRID_SIZE = 1_000  # points per side of a `box_grid`
@@ -422,19 +426,22 @@ DECODES_PER_BATCH = 8_192
 
 
 def importance_weighted_log_likelihood(
-    vae: VAE, images, *, num_samples: int = 100, seed: int = 0, batch_size: int | None = None
+    vae: VAE, images, *, num_samples: int = 100, seed: int = 0, batch_size: int | None = None,
+    progress: str | None = None,
 ) -> float:
     """The mean over images of `log_likelihood_per_image`, in nats (negative; −log p(x) is
     its negation)."""
     return float(
         log_likelihood_per_image(
-            vae, images, num_samples=num_samples, seed=seed, batch_size=batch_size
+            vae, images, num_samples=num_samples, seed=seed, batch_size=batch_size,
+            progress=progress,
         ).mean()
     )
 
 
 def log_likelihood_per_image(
-    vae: VAE, images, *, num_samples: int = 100, seed: int = 0, batch_size: int | None = None
+    vae: VAE, images, *, num_samples: int = 100, seed: int = 0, batch_size: int | None = None,
+    progress: str | None = None,
 ) -> np.ndarray:
     """Importance-weighted estimate of each image's log p(x) in nats (Burda et al., 2016).
 
@@ -448,6 +455,8 @@ def log_likelihood_per_image(
         seed: seed of the draws of z.
         batch_size: images per batch; None picks enough for about `DECODES_PER_BATCH` decoded
             images at a time, so memory stays bounded for any K.
+        progress: a label, e.g. "−log p(x)": in a notebook, a line with that label shows how
+            many images are done while it runs, then how long it took (`runtime.LiveLine`).
 
     Returns:
         The log-likelihood estimate of each image, `(n,)`.
@@ -458,6 +467,10 @@ def log_likelihood_per_image(
         batch_size = max(1, DECODES_PER_BATCH // num_samples)
     batch_size = check_positive_int("batch_size", batch_size)
     rng = np.random.default_rng(check_seed("seed", seed))
+    if progress is not None and (not isinstance(progress, str) or not progress.strip()):
+        raise ValueError(f"`progress` must be None or a label. Received: progress={progress!r}")
+    line = None if progress is None else LiveLine(f"{progress}: …")
+    began = time.perf_counter()
     reconstruction_loss = RECONSTRUCTION_LOSSES[vae.reconstruction]
     estimates = []
     for start in range(0, len(images), batch_size):
@@ -476,4 +489,12 @@ def log_likelihood_per_image(
         estimates.append(
             peak + np.log(np.exp(log_weights - peak).mean(axis=0))
         )
+        if line is not None:
+            done = min(start + batch_size, len(images))
+            line.update(f"{progress}: " + progress_text(
+                done, len(images), time.perf_counter() - began, translate("images")))
+    if line is not None:
+        line.finish(f"{progress}: " + translate(
+            "{images} images × K = {samples} in {elapsed} s").format(
+            images=len(images), samples=num_samples, elapsed=f"{time.perf_counter() - began:.0f}"))
     return np.concatenate(estimates)

@@ -4,7 +4,9 @@
 `latent_explorer` puts that view under two ipywidgets sliders, z[0] and z[1]. `ExplorerView`
 shows the live sliders in a Jupyter kernel and a picture of the starting view where widgets
 cannot run (a saved notebook on GitHub or the course website):
-`IPython.display.display(ExplorerView(explorer, preview))`.
+`IPython.display.display(ExplorerView(explorer, preview, grid))`. `explorer_grid` decodes a
+grid of points once, so that a page without a kernel (the course website's explorer) can show
+the digit at any slider position; `ExplorerView` saves it with the notebook's outputs.
 
 With a latent space of more than two dimensions the sliders move z[0] and z[1] and the other
 coordinates stay at 0.
@@ -17,6 +19,7 @@ import io
 
 import matplotlib.pyplot as plt
 import numpy as np
+from PIL import Image  # Matplotlib's own dependency
 
 from vaekit.checks import (
     as_codes,
@@ -27,10 +30,12 @@ from vaekit.checks import (
 )
 from vaekit.models import predict_in_batches
 from vaekit.plotting import plot_latent_scatter
-from vaekit.style import FIGURE_WIDTH, method_colour
+from vaekit.style import CLASS_COLOURS, FIGURE_WIDTH, method_colour
 
 FIGURE_HEIGHT = 3.6  # inches; the codes take 1.6 parts of the width, the decoded digit 1
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"  # Jupyter widgets' display type
+GRID_KEY = "vaekit.explorer_grid"  # `explorer_grid` in the output's metadata (ExplorerView)
+MAX_GRID_SIZE = 101  # points per side of `explorer_grid`
 
 
 def _check_point(name: str, value) -> float:
@@ -124,18 +129,83 @@ def latent_explorer(decoder, codes, labels, *, start=(0.0, 0.0), limit: float = 
     )
 
 
+def explorer_grid(decoder, codes, labels, *, limit: float = 4.0, step: float = 0.25) -> dict:
+    """The explorer precomputed for a page without a kernel: the images decoded at the points
+    `(z0, z1, 0, …)`, `step` apart over `[-limit, limit]²`, and the codes to draw under them.
+
+    Args:
+        decoder: a Keras model `(batch, latent_dim) → (batch, height, width)` of grey levels.
+        codes: `(n, latent_dim)`, e.g. the `z_mean` of test digits; only z[0] and z[1] are kept.
+        labels: `(n,)` their digit classes, integers 0–9.
+        limit, step: the sliders' range and step; at most `MAX_GRID_SIZE` points per side.
+
+    Returns:
+        A dict ready for JSON with `"grid"`, a base64 PNG of `size × size` tiles of `tile`
+        pixels (row 0 at z[1] = limit, column 0 at z[0] = -limit; 8-bit grey, 255 = ink), and
+        `"size"`, `"tile"`, `"limit"`, `"step"`, `"codes_in_hundredths"` (z[0] and z[1] of each
+        code × 100, as integers), `"labels"` and `"colours"` (the course's colour of each digit
+        class). Every number is one JSON writes alike in Python and JavaScript, so that a
+        notebook saved by JupyterLab keeps the very bytes `make lessons` wrote.
+    """
+    limit = check_positive_number("limit", limit)
+    step = check_positive_number("step", step)
+    size = int(round(2 * limit / step)) + 1
+    if size > MAX_GRID_SIZE or not np.isclose((size - 1) * step, 2 * limit):
+        raise ValueError(
+            f"`step` must divide 2 × limit into at most {MAX_GRID_SIZE - 1} steps. "
+            f"Received: step={step!r} with limit={limit!r}"
+        )
+    codes = as_codes(codes, min_rows=1)
+    labels = as_labels(labels, len(codes), integer=True)
+    if labels.min() < 0 or labels.max() >= len(CLASS_COLOURS):
+        raise ValueError(f"`labels` must be digit classes 0–{len(CLASS_COLOURS) - 1}. "
+                         f"Received: labels from {labels.min()} to {labels.max()}")
+    latent_dim = check_decoder("decoder", decoder)
+    if latent_dim < 2:
+        raise ValueError("`decoder` must take codes of 2 or more dimensions. "
+                         f"Received: a decoder with latent_dim={latent_dim}")
+    axis = np.linspace(-limit, limit, size, dtype=np.float32)
+    z1, z0 = np.meshgrid(axis[::-1], axis, indexing="ij")  # row 0: the largest z[1]
+    points = np.zeros((size * size, latent_dim), dtype=np.float32)
+    points[:, 0], points[:, 1] = z0.ravel(), z1.ravel()
+    images = check_decoded_grey_levels(predict_in_batches(decoder, points))
+    if images.ndim != 3 or images.shape[1] != images.shape[2]:
+        raise ValueError("`decoder` must draw square grey images (batch, height, width). "
+                         f"Received: images of shape {images.shape[1:]}")
+    tile = images.shape[1]
+    sprite = images.reshape(size, size, tile, tile).transpose(0, 2, 1, 3)
+    buffer = io.BytesIO()
+    grey = np.round(255 * sprite.reshape(size * tile, size * tile)).astype(np.uint8)
+    Image.fromarray(grey).save(buffer, format="png", optimize=True)  # 8-bit grey ("L")
+    return {
+        "grid": base64.b64encode(buffer.getvalue()).decode("ascii"),
+        "size": size, "tile": tile, "limit": _plain(limit), "step": _plain(step),
+        "codes_in_hundredths": np.round(100 * codes[:, :2]).astype(int).tolist(),
+        "labels": labels.astype(int).tolist(),
+        "colours": list(CLASS_COLOURS),
+    }
+
+
+def _plain(number: float) -> int | float:
+    """`number` as JavaScript writes it to JSON: 4.0 as 4 (Python would write 4.0)."""
+    return int(number) if float(number).is_integer() else float(number)
+
+
 class ExplorerView:
     """Displays a widget live in Jupyter, and a picture of `preview` where widgets cannot run.
 
     Both go in one output: a Jupyter front end with a kernel draws the widget; a saved copy of
-    the notebook (GitHub, the course website) shows the picture.
+    the notebook (GitHub, the course website) shows the picture. A `grid` is saved in the same
+    output's metadata (under `GRID_KEY`), which no front end draws: the course website reads it
+    for its static explorer.
 
     Args:
         widget: an ipywidgets widget, e.g. from `latent_explorer`.
         preview: a Matplotlib `Figure` of the widget's starting view (`explorer_figure`).
+        grid: optional, the dict `explorer_grid` returns.
     """
 
-    def __init__(self, widget, preview):
+    def __init__(self, widget, preview, grid: dict | None = None):
         if not hasattr(widget, "model_id"):
             raise TypeError(
                 "`widget` must be an ipywidgets widget. Received: widget of type "
@@ -146,7 +216,12 @@ class ExplorerView:
                 "`preview` must be a Matplotlib Figure. Received: preview of type "
                 f"{type(preview).__name__}"
             )
-        self.widget = widget
+        if grid is not None and not (isinstance(grid, dict) and "grid" in grid):
+            raise TypeError(
+                "`grid` must be the dict `explorer_grid` returns. Received: grid of type "
+                f"{type(grid).__name__}"
+            )
+        self.widget, self.grid = widget, grid
         buffer = io.BytesIO()
         dpi = 2 * preview.get_dpi()  # crisp on high-DPI screens, shown at its natural width
         preview.savefig(buffer, format="png", dpi=dpi)
@@ -161,4 +236,7 @@ class ExplorerView:
             "image/png": base64.b64encode(self.png).decode("ascii"),
             "text/plain": "latent explorer (sliders z[0] and z[1]; needs a running kernel)",
         }
-        return data, {"image/png": {"width": self.width}}
+        metadata = {"image/png": {"width": self.width}}
+        if self.grid is not None:
+            metadata[GRID_KEY] = self.grid
+        return data, metadata

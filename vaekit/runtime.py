@@ -7,6 +7,7 @@ with another seed (default 0), to check that its claims do not hang on one lucky
 Each claim a lesson makes about its numbers goes through `claim`. A learner who changes a
 setting sees one line per claim that no longer holds, and the lesson goes on; the test command
 and `make lessons` set ``VAEKIT_STRICT_CLAIMS=1``, and there a failed claim stops the run.
+In the Korean edition the line reads in Korean (`vaekit.language`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,18 @@ from __future__ import annotations
 import html
 import numbers
 import os
+import time
 from typing import TypeVar
 
 import numpy as np
 
-from vaekit.checks import check_positive_int, check_seed
+from vaekit.checks import (
+    check_non_negative_int,
+    check_positive_int,
+    check_positive_number,
+    check_seed,
+)
+from vaekit.language import lesson_language, translate
 
 T = TypeVar("T")
 
@@ -143,12 +151,16 @@ def claim_line(message: str, likely_cause: str, numbers: dict) -> str:
             f"Received: numbers of type {type(numbers).__name__}"
         )
     measured = ", ".join(f"{name} = {_format(value)}" for name, value in numbers.items())
+    language = lesson_language()
+    message, likely_cause = translate(message, language), translate(likely_cause, language)
     if message[:2].istitle():  # "The VAE …" reads "Claim not met: the VAE …"; "PCA …" stays
         message = message[0].lower() + message[1:]
-    parts = [f"Claim not met: {message.rstrip('.')}."]
+    parts = [translate("Claim not met: {message}.", language).format(
+        message=message.rstrip("."))]
     if measured:
-        parts.append(f"Measured: {measured}.")
-    parts.append(f"Likely cause: {likely_cause.rstrip('.')}.")
+        parts.append(translate("Measured: {measured}.", language).format(measured=measured))
+    parts.append(translate("Likely cause: {likely_cause}.", language).format(
+        likely_cause=likely_cause.rstrip(".")))
     return " ".join(parts)
 
 
@@ -173,17 +185,75 @@ def _format(value) -> str:
 
 def _show(line: str) -> None:
     """Show `line` as a styled block in a Jupyter kernel, else print it."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:
-        get_ipython = None
-    if get_ipython is None or get_ipython() is None or not hasattr(get_ipython(), "kernel"):
+    if not _in_jupyter():
         print(line)
         return
+    from IPython.display import display
+
     style = (
         "border-left: 4px solid #c77c02; background: #fff6e0; color: #3d2b00; "
         "padding: 4px 8px; margin: 2px 0; font-family: sans-serif;"
     )
     display({"text/plain": line, "text/html": f'<div style="{style}">{html.escape(line)}</div>'},
             raw=True)
+
+
+def progress_text(done: int, total: int, elapsed: float, unit: str) -> str:
+    """How far a long run is, e.g. "epoch 12/40 · 8 s, about 19 s left" (`unit` "epoch")."""
+    done, total = check_non_negative_int("done", done), check_positive_int("total", total)
+    elapsed = check_positive_number("elapsed", elapsed, allow_zero=True)
+    if not isinstance(unit, str) or not unit.strip():
+        raise ValueError(f"`unit` must be a non-empty string. Received: unit={unit!r}")
+    left = elapsed / max(done, 1) * max(total - done, 0)
+    return translate("{unit} {done}/{total} · {elapsed} s, about {left} s left").format(
+        unit=unit, done=done, total=total, elapsed=f"{elapsed:.0f}", left=f"{left:.0f}")
+
+
+class LiveLine:
+    """One line of text in a notebook's output, redrawn in place: what a learner watches while
+    a model trains or a long estimate runs. The saved notebook keeps its last text only, which
+    `finish` sets. Outside a Jupyter kernel it shows nothing.
+
+    Args:
+        text: the line to show first.
+    """
+
+    INTERVAL = 0.25  # seconds between two redraws by `update`
+
+    def __init__(self, text: str):
+        self._handle, self._drawn = None, time.perf_counter()
+        if _in_jupyter():
+            from IPython.display import display
+
+            self._handle = display({"text/plain": _line_text(text)}, raw=True, display_id=True)
+
+    def update(self, text: str) -> None:
+        """Show `text` instead, unless the line was redrawn less than `INTERVAL` s ago."""
+        text = _line_text(text)
+        if time.perf_counter() - self._drawn >= self.INTERVAL:
+            self._redraw(text)
+
+    def finish(self, text: str) -> None:
+        """Show `text` instead, now: the line's last text, the one a saved notebook keeps."""
+        self._redraw(_line_text(text))
+
+    def _redraw(self, text: str) -> None:
+        self._drawn = time.perf_counter()
+        if self._handle is not None:
+            self._handle.update({"text/plain": text}, raw=True)
+
+
+def _line_text(text) -> str:
+    if not isinstance(text, str) or "\n" in text:
+        raise ValueError(f"`text` must be one line of text. Received: text={text!r}")
+    return text
+
+
+def _in_jupyter() -> bool:
+    """Whether this runs in a Jupyter kernel (not a script, not a plain IPython shell)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")

@@ -215,6 +215,20 @@ def test_the_api_page_of_sampling_shows_its_docstring(browser, server):
     assert "seed" in description and "Returns" in description
 
 
+def test_a_lesson_links_the_library_names_it_uses_to_the_api(browser, server):
+    from selenium.webdriver.common.by import By
+
+    _open(browser, f"{server}notebooks/03_variational_autoencoder.html")
+    links = {link.text: link for link in browser.find_elements(By.CSS_SELECTOR, "article a")
+             if link.get_attribute("title") and link.text in ("Sampling", "build_vae", "fit")}
+    assert set(links) == {"Sampling", "build_vae"}  # `fit` names several entries: not linked
+    links["Sampling"].click()
+    _wait(browser, lambda: browser.current_url.endswith("api/vaekit.layers.html"
+                                                        "#vaekit.layers.Sampling"))
+    entry = browser.find_element(By.ID, "vaekit.layers.Sampling")
+    assert "Draws z" in entry.find_element(By.XPATH, "./following-sibling::dd").text
+
+
 def test_search_finds_the_vae_lesson(browser, server):
     from selenium.webdriver.common.by import By
 

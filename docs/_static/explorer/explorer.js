@@ -1,6 +1,7 @@
 // The static latent explorer (docs/explorer.md): two sliders pick z = (z[0], z[1]); the left
 // canvas shows the test digits' codes with a star at z, the right one the digit decoded at the
-// nearest point of a precomputed grid (decoded.png, explorer_data.js: scripts/static_explorer.py).
+// nearest point of a precomputed grid (decoded.png, explorer_data.js: lesson 3 saves the grid
+// with its outputs; scripts/site_explorer.py writes these files when the site is built).
 (function () {
   "use strict";
   const data = window.VAEKIT_EXPLORER;
@@ -42,7 +43,8 @@
     ctx.moveTo(...toCanvas(0, -view)); ctx.lineTo(...toCanvas(0, view));
     ctx.stroke();
     ctx.globalAlpha = 0.6;
-    data.codes.forEach((code, i) => {
+    data.codes_in_hundredths.forEach((hundredths, i) => {
+      const code = [hundredths[0] / 100, hundredths[1] / 100];
       const [x, y] = toCanvas(code[0], code[1]);
       ctx.fillStyle = data.colours[data.labels[i]];
       ctx.fillRect(x - 1.5, y - 1.5, 3, 3);
