@@ -90,3 +90,11 @@ def test_the_lower_bounds_are_exactly_what_the_tests_run():
     # JAX and PyTorch run the unit tests in .venv only: their lower bound is the version there.
     backends = lower_bounds(extras["jax"] + extras["torch"])
     assert backends == {name: Version(constraints()[name]) for name in backends}
+
+
+def test_the_translations_a_lesson_shows_are_installed_with_the_package():
+    """`pip install vaekit` (Colab) must bring vaekit/locale/*.json, which is not Python."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    patterns = project["tool"]["setuptools"]["package-data"]["vaekit"]
+    shipped = {path for pattern in patterns for path in (ROOT / "vaekit").glob(pattern)}
+    assert {ROOT / "vaekit" / "locale" / "ko.json"} <= shipped
