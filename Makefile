@@ -59,7 +59,7 @@ test:  ## lint; unit tests and every lesson (fast mode) on TensorFlow (in Korean
 	$(BIN)/python scripts/lesson_matrix.py \
 		--tests $(BIN) tensorflow "" \
 		--tests $(BIN) jax "not backend_independent" \
-		--tests $(FLOOR_VENV)/bin tensorflow "not executes_a_lesson" \
+		--tests $(FLOOR_VENV)/bin tensorflow "not executes_a_lesson and not bench" \
 		--tests $(BIN) torch "not backend_independent" \
 		--run $(BIN) tensorflow $(LESSONS:notebooks/%=notebooks/ko/%) \
 		--run $(BIN) jax,torch $(LESSONS) \

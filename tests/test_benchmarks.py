@@ -24,7 +24,7 @@ from vaekit.runtime import steps_per_execution  # noqa: E402
 
 # The baselines include a hand-written VAE with a tf.GradientTape train step; the benchmarks
 # measure the default backend.
-pytestmark = [pytest.mark.tensorflow_only, pytest.mark.slow]
+pytestmark = [pytest.mark.tensorflow_only, pytest.mark.slow, pytest.mark.bench]
 
 
 # Parts 1 and 3 also run on JAX in a child process, where JAX is installed (not on the floor).
