@@ -30,7 +30,9 @@ from pathlib import Path
 
 import nbformat
 import polib
-from lesson_code import FIELD, claim_templates, comment_blocks, with_comments
+from lesson_code import claim_templates, comment_blocks, with_comments
+
+from vaekit.language import FIELD  # a template's `{fields}`, as the lessons fill them in
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

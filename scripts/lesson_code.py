@@ -17,8 +17,6 @@ import tokenize
 
 import nbformat
 
-FIELD = re.compile(r"\{[^{}]+\}")  # one `{expression}` of a template
-
 
 def python_of(cell_source: str) -> str:
     """A code cell as plain Python: an IPython magic line becomes `pass`, keeping its indent."""
