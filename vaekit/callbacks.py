@@ -15,7 +15,7 @@ import time
 
 import keras
 
-from vaekit.checks import check_non_negative_int, check_positive_number
+from vaekit.checks import check_non_negative_int, check_positive_number, check_text
 from vaekit.language import translate
 from vaekit.runtime import LiveLine, progress_text
 
@@ -116,11 +116,7 @@ class LiveProgress(keras.callbacks.Callback):
 
     def __init__(self, label: str = "training", metric: str = "loss"):
         super().__init__()
-        for name, value in (("label", label), ("metric", metric)):
-            if not isinstance(value, str) or not value.strip():
-                raise ValueError(f"`{name}` must be a non-empty string. "
-                                 f"Received: {name}={value!r}")
-        self.label, self.metric = label, metric
+        self.label, self.metric = check_text("label", label), check_text("metric", metric)
         self._line = None
         self._start = 0.0
         self._epochs = 0

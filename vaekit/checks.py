@@ -30,6 +30,13 @@ def check_positive_int(name: str, value, *, maximum: int | None = None) -> int:
     return int(value)
 
 
+def check_text(name: str, value) -> str:
+    """Return `value` if it is a string with something other than spaces, else raise."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"`{name}` must be a non-empty string. Received: {name}={value!r}")
+    return value
+
+
 def check_non_negative_int(name: str, value) -> int:
     """Return `value` as an int if it is an integer >= 0 (NumPy integers too), else raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:

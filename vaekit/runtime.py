@@ -25,6 +25,7 @@ from vaekit.checks import (
     check_positive_int,
     check_positive_number,
     check_seed,
+    check_text,
 )
 from vaekit.language import lesson_language, translate
 
@@ -165,9 +166,8 @@ def claim_line(message: str, likely_cause: str, numbers: dict) -> str:
 
 
 def _check_words(message, likely_cause) -> None:
-    for name, value in (("message", message), ("likely_cause", likely_cause)):
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"`{name}` must be a non-empty string. Received: {name}={value!r}")
+    check_text("message", message)
+    check_text("likely_cause", likely_cause)
 
 
 def _format(value) -> str:
@@ -202,8 +202,7 @@ def progress_text(done: int, total: int, elapsed: float, unit: str) -> str:
     """How far a long run is, e.g. "epoch 12/40 · 8 s, about 19 s left" (`unit` "epoch")."""
     done, total = check_non_negative_int("done", done), check_positive_int("total", total)
     elapsed = check_positive_number("elapsed", elapsed, allow_zero=True)
-    if not isinstance(unit, str) or not unit.strip():
-        raise ValueError(f"`unit` must be a non-empty string. Received: unit={unit!r}")
+    check_text("unit", unit)
     left = elapsed / max(done, 1) * max(total - done, 0)
     return translate("{unit} {done}/{total} · {elapsed} s, about {left} s left").format(
         unit=unit, done=done, total=total, elapsed=f"{elapsed:.0f}", left=f"{left:.0f}")
