@@ -1,3 +1,6 @@
+import shutil
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
@@ -15,6 +18,22 @@ QUICK = {"epochs": 1, "batch_size": 64}
 @pytest.fixture(scope="module")
 def digits(mnist_subset):
     return mnist_subset.x_train[:300], mnist_subset.y_train[:300], mnist_subset.x_test[:50]
+
+
+@pytest.fixture(scope="module")
+def saved_folder(digits, tmp_path_factory):
+    """A folder holding the one judge `trained_judge(images, labels, seed=0, **QUICK)` saves."""
+    images, labels, _ = digits
+    folder = tmp_path_factory.mktemp("judges")
+    trained_judge(images, labels, seed=0, cache_dir=folder, **QUICK)
+    return folder
+
+
+@pytest.fixture
+def saved_judge(saved_folder, tmp_path):
+    """`tmp_path` with a copy of that saved judge in it; its path."""
+    (saved,) = saved_folder.iterdir()
+    return Path(shutil.copy(saved, tmp_path))
 
 
 def fresh_draws():
@@ -43,9 +62,9 @@ def test_the_second_call_loads_the_same_judge_and_what_follows_draws_the_same(di
 
 
 @pytest.mark.parametrize("change", ["digits", "labels", "seed", "epochs"])
-def test_other_digits_settings_or_seed_train_another_judge(digits, tmp_path, change):
+def test_other_digits_settings_or_seed_train_another_judge(digits, tmp_path, saved_judge,
+                                                            change):
     images, labels, _ = digits
-    trained_judge(images, labels, seed=0, cache_dir=tmp_path, **QUICK)
     changed = {"digits": (images[::-1], labels[::-1], 0, QUICK),
                "labels": (images, (labels + 1) % 10, 0, QUICK),
                "seed": (images, labels, 1, QUICK),
@@ -54,10 +73,9 @@ def test_other_digits_settings_or_seed_train_another_judge(digits, tmp_path, cha
     assert not other.from_cache_ and len(list(tmp_path.iterdir())) == 2
 
 
-def test_a_corrupt_saved_judge_is_named_and_left_alone(digits, tmp_path):
+def test_a_corrupt_saved_judge_is_named_and_left_alone(digits, tmp_path, saved_judge):
     images, labels, _ = digits
-    trained_judge(images, labels, seed=0, cache_dir=tmp_path, **QUICK)
-    (saved,) = tmp_path.iterdir()
+    saved = saved_judge
     saved.write_bytes(b"not an HDF5 file")
     with pytest.raises(CorruptDataError, match=f"{saved}.*Delete it"):
         trained_judge(images, labels, seed=0, cache_dir=tmp_path, **QUICK)

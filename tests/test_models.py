@@ -197,8 +197,8 @@ def _small_vae(kl_weight=1.0):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("num_images, batch_size", [(33, 32), (100, 99), (10, 3)])
-@pytest.mark.parametrize("kl_weight", [1.0, 2.5])
+@pytest.mark.parametrize("num_images, batch_size, kl_weight",
+                         [(33, 32, 1.0), (100, 99, 2.5), (10, 3, 2.5)])
 def test_metrics_add_up_for_any_batch_split(num_images, batch_size, kl_weight):
     images = np.random.default_rng(1).uniform(size=(num_images, 28, 28)).astype("float32")
     vae = _small_vae(kl_weight)

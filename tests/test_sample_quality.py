@@ -4,6 +4,7 @@ import pytest
 from scipy.ndimage import gaussian_filter
 
 from vaekit.diagnostics import heldout_elbo
+from vaekit.judge_cache import trained_judge
 from vaekit.models import build_vae
 from vaekit.sample_quality import (
     MIN_COVERAGE,
@@ -24,9 +25,10 @@ RNG = np.random.default_rng(0)
 
 @pytest.fixture(scope="module")
 def judged(mnist_subset):
-    """A classifier trained on the offline training digits, and the real digits' scores."""
-    keras.utils.set_random_seed(0)
-    judge = DigitClassifier().fit(mnist_subset.x_train, mnist_subset.y_train)
+    """The lessons' judge (lessons 4-6 train it on these digits under seed 0 and keep it in the
+    judge cache, as this does: whichever runs first trains it, the others load it), and the
+    real digits' scores."""
+    judge = trained_judge(mnist_subset.x_train, mnist_subset.y_train, seed=0)
     real = sample_quality(judge, mnist_subset.x_train[:1000], mnist_subset.x_test)
     bar = frechet_bar(judge, mnist_subset.x_train[1000:2000], mnist_subset.x_test)
     return judge, real, bar
