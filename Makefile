@@ -101,7 +101,7 @@ student: $(INSTALLED)  ## the lessons without exercise solutions, in build/stude
 # their own paths (so their relative links hold), copied, never committed; no notebook is run.
 SITE_SRC := build/site-src
 SITE_PAGES := README.md RUNNING.md TESTING.md INSTRUCTORS.md DEVICES.md data/README.md benchmarks/RESULTS.md \
-	README.ko.md locale/ko/GLOSSARY.md $(wildcard notebooks/0*.ipynb notebooks/ko/0*.ipynb)
+	README.ko.md locale/ko/GLOSSARY.md $(wildcard benchmarks/*.png notebooks/0*.ipynb notebooks/ko/0*.ipynb)
 
 site: $(DOCS)  ## the course website, from the committed lessons and outputs, in build/site/
 	rm -rf $(SITE_SRC) build/site build/site-doctrees

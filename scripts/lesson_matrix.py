@@ -36,7 +36,16 @@ ONE_THREAD = {
     "TF_NUM_INTRAOP_THREADS": "1",
     "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
 }
-TESTS = Path(__file__).resolve().parent.parent / "tests"  # the unit tests of `--tests` runs
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"  # the unit tests of `--tests` runs
+# JAX keeps what XLA compiled on disk and reuses it when the same computation comes again, in
+# the same run or a later one (the many same-shaped test models; a lesson's models in the unit
+# tests and in other lessons): a quarter less time for the model tests on JAX.
+JAX_COMPILATION_CACHE = {
+    "JAX_COMPILATION_CACHE_DIR": str(ROOT / "build" / "jax-compilation-cache"),
+    "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+    "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "-1",
+}
 NBVAL_OPTIONS = ["--nbval-lax", "--nbval-current-env",
                  "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
 
@@ -82,8 +91,9 @@ class Job:
         return pytest + NBVAL_OPTIONS + [str(self.notebook)]
 
     def environment(self) -> dict[str, str]:
-        return dict(os.environ, **ONE_THREAD, KERAS_BACKEND=self.backend, VAEKIT_FAST="1",
-                    VAEKIT_STRICT_CLAIMS="1")
+        cache = JAX_COMPILATION_CACHE if self.backend == "jax" else {}
+        return dict(os.environ, **ONE_THREAD, **cache, KERAS_BACKEND=self.backend,
+                    VAEKIT_FAST="1", VAEKIT_STRICT_CLAIMS="1")
 
 
 def _environment_and_backends(option: str, bin_dir: str, backends: str) -> tuple[Path, list]:

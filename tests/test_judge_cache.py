@@ -10,6 +10,9 @@ from vaekit.judge_cache import judge_key, trained_judge
 from vaekit.sample_quality import DigitClassifier
 
 pytestmark = pytest.mark.slow  # each test trains or loads a digit judge
+# The cache's bookkeeping (keys, files, refusals) is the same on every backend: those tests run
+# once; what a backend does (save, load, the draws that follow) is tested on each.
+bookkeeping = pytest.mark.backend_independent
 
 # One short epoch on a few hundred digits: what is tested is the bookkeeping, not the judge.
 QUICK = {"epochs": 1, "batch_size": 64}
@@ -61,6 +64,7 @@ def test_the_second_call_loads_the_same_judge_and_what_follows_draws_the_same(di
         np.testing.assert_array_equal(drawn_after_loading, drawn_after_training)
 
 
+@bookkeeping
 @pytest.mark.parametrize("change", ["digits", "labels", "seed", "epochs"])
 def test_other_digits_settings_or_seed_train_another_judge(digits, tmp_path, saved_judge,
                                                             change):
@@ -73,6 +77,7 @@ def test_other_digits_settings_or_seed_train_another_judge(digits, tmp_path, sav
     assert not other.from_cache_ and len(list(tmp_path.iterdir())) == 2
 
 
+@bookkeeping
 def test_a_corrupt_saved_judge_is_named_and_left_alone(digits, tmp_path, saved_judge):
     images, labels, _ = digits
     saved = saved_judge
@@ -82,6 +87,7 @@ def test_a_corrupt_saved_judge_is_named_and_left_alone(digits, tmp_path, saved_j
     assert saved.read_bytes() == b"not an HDF5 file"
 
 
+@bookkeeping
 def test_an_unwritable_cache_warns_and_the_judge_still_works(digits, tmp_path):
     images, labels, test_images = digits
     not_a_folder = tmp_path / "judges"
@@ -92,6 +98,7 @@ def test_an_unwritable_cache_warns_and_the_judge_still_works(digits, tmp_path):
     assert not_a_folder.read_text() == "a file where the folder should be"
 
 
+@bookkeeping
 @pytest.mark.parametrize("arguments, named", [
     ({"seed": -1}, "seed"),
     ({"seed": 0.5}, "seed"),
@@ -104,6 +111,7 @@ def test_bad_arguments_are_named(digits, tmp_path, arguments, named):
     assert not list(tmp_path.iterdir())
 
 
+@bookkeeping
 def test_bad_digits_are_named(digits, tmp_path):
     images, labels, _ = digits
     with pytest.raises(ValueError, match="labels"):
@@ -112,12 +120,14 @@ def test_bad_digits_are_named(digits, tmp_path):
         trained_judge(images[:, :27], labels, seed=0, cache_dir=tmp_path)
 
 
+@bookkeeping
 def test_a_cache_dir_that_is_not_a_path_is_named(digits):
     images, labels, _ = digits
     with pytest.raises(TypeError, match="cache_dir=3"):
         trained_judge(images, labels, seed=0, cache_dir=3)
 
 
+@bookkeeping
 def test_judge_key_takes_numpy_scalar_seeds_and_refuses_bad_ones(digits):
     images, labels, _ = digits
     judge = DigitClassifier(**QUICK)

@@ -37,6 +37,10 @@ def test_one_job_per_backend_and_lesson_each_on_one_thread(fake_bin):
         assert environment["KERAS_BACKEND"] == job.backend
         assert environment["VAEKIT_FAST"] == environment["VAEKIT_STRICT_CLAIMS"] == "1"
         assert environment["OMP_NUM_THREADS"] == "1"
+        # JAX runs keep what XLA compiles in one folder, for the runs after them.
+        cache = environment.get("JAX_COMPILATION_CACHE_DIR")
+        assert cache == (str(ROOT / "build" / "jax-compilation-cache")
+                         if job.backend == "jax" else None)
         assert job.command()[0] == str(fake_bin / "pytest")
         assert job.command()[-1] == str(LESSON) and "--nbval-lax" in job.command()
 
