@@ -60,14 +60,37 @@ def run(data, *, tiny: bool = False) -> dict:
                      "flops_per_sample": train_step_flops(vae)})
     # The ceiling is the best of the two measurements (the machine's state can drift).
     ceiling = max(ceiling_before, matmul_flops_per_second(size))
-    # Context: the largest product in the dense model's step, at the headline batch size.
-    layer_gemm = matmul_flops_per_second(128, 784, 256, repeats=5 if tiny else 50)
     for row in rows:
         row["flops_per_second"] = row["samples_per_second"] * row["flops_per_sample"]
         row["ratio"] = row["flops_per_second"] / ceiling
+    headline = rows[0]
     return {"backend": keras.config.backend(), "matmul_size": size,
             "matmul_flops_per_second": ceiling, "rows": rows,
-            "layer_gemm_flops_per_second": layer_gemm}
+            "step_profile": step_profile(headline, repeats=5 if tiny else 50)}
+
+
+def step_products(batch_size: int, layers: tuple[tuple[int, int], ...]) -> list[tuple]:
+    """The matrix products `(m, k, n)` of one training step of Dense layers `(n_in, n_out)`:
+    per layer the forward product, the gradient with respect to its input and the one with
+    respect to its weights (the `3 ×` of `benchmarks.common`)."""
+    return [product for n_in, n_out in layers for product in (
+        (batch_size, n_in, n_out), (batch_size, n_out, n_in), (n_in, batch_size, n_out))]
+
+
+def step_profile(headline: dict, repeats: int) -> dict:
+    """Where the headline model's step time goes: its large matrix products (784 ↔ 256, at
+    least 2 · 128 · 784 · 256 FLOPs each), each timed alone at its own shape, against the
+    measured step. The rest is the per-batch work around them (the latent layers' small
+    products, elementwise ops, sampling, the loss, Adam's update, dispatch)."""
+    batch = headline["batch_size"]
+    products = step_products(batch, ((784, 256), (256, 784)))
+    seconds = [2 * m * k * n / matmul_flops_per_second(m, k, n, repeats=repeats)
+               for m, k, n in products]
+    return {"batch_size": batch,
+            "step_seconds": batch / headline["samples_per_second"],
+            "large_product_seconds": sum(seconds),
+            "large_product_flops": sum(2 * m * k * n for m, k, n in products),
+            "step_flops": batch * headline["flops_per_sample"]}
 
 
 def report(result: dict) -> str:
@@ -90,10 +113,29 @@ def report(result: dict) -> str:
         f"**{result['matmul_flops_per_second'] / 1e9:.1f} GFLOP/s**. Train FLOPs per example = "
         "3 × the forward Dense/Conv FLOPs counted from layer shapes (`benchmarks/common.py`).\n\n"
         + table
-        + "\n\nFor context, the dense model's largest product alone, (128 × 784) · (784 × 256), "
-        f"runs at {result['layer_gemm_flops_per_second'] / 1e9:.1f} GFLOP/s "
-        f"({result['layer_gemm_flops_per_second'] / result['matmul_flops_per_second']:.2f} "
-        "of the ceiling).\n"
+        + "\n\n" + _profile_report(result)
+    )
+
+
+def _profile_report(result: dict) -> str:
+    """Where the headline step's time goes, and the best ratio any dense row reached."""
+    profile = result["step_profile"]
+    step, products = profile["step_seconds"], profile["large_product_seconds"]
+    rate = profile["large_product_flops"] / products
+    best = max((r for r in result["rows"] if r["kind"] == "dense"), key=lambda r: r["ratio"])
+    return (
+        f"Where the headline step's time goes (batch {profile['batch_size']}): its six large "
+        "products (784 ↔ 256, forward and both gradients of the two big Dense layers, "
+        f"{profile['large_product_flops'] / 1e6:.0f} MFLOP, "
+        f"{profile['large_product_flops'] / profile['step_flops']:.1%} of the step's), each "
+        f"timed alone at its own shape, take **{products * 1e3:.2f} ms** of the measured "
+        f"**{step * 1e3:.2f} ms** step ({products / step:.0%}); at those shapes they run at "
+        f"{rate / 1e9:.1f} GFLOP/s, {rate / result['matmul_flops_per_second']:.2f} of the "
+        f"ceiling. The other {(step - products) * 1e3:.2f} ms are the per-batch work around "
+        "them: the latent layers' small products, elementwise ops, sampling, the loss, Adam's "
+        "update of the weights and dispatch. Best ratio of a dense row: "
+        f"**{best['ratio']:.2f}** ({best['model']}, batch {best['batch_size']}, "
+        f"{best['batches_per_call']} per call).\n"
     )
 
 

@@ -116,6 +116,23 @@ def test_throughput_reports_rates_and_ratios(run, index):
     assert headline["batches_per_call"] == steps_per_execution(16)
 
 
+def test_the_step_profile_times_the_large_products_of_the_headline_step(run):
+    from benchmarks import throughput
+
+    # Forward, input gradient, weight gradient of one Dense layer 784 → 256 at batch 128.
+    assert throughput.step_products(128, ((784, 256),)) == [
+        (128, 784, 256), (128, 256, 784), (784, 128, 256)]
+    results, _ = run
+    for part in results["throughput"]:
+        profile = part["step_profile"]
+        assert profile["batch_size"] == part["rows"][0]["batch_size"]
+        assert profile["step_seconds"] == pytest.approx(
+            128 / part["rows"][0]["samples_per_second"])
+        assert 0 < profile["large_product_seconds"]
+        assert 0.99 < profile["large_product_flops"] / profile["step_flops"] < 1
+        assert "Where the headline step's time goes" in throughput.report(part)
+
+
 def test_overhead_compares_two_running_models(run):
     results, _ = run
     part = results["overhead"]
