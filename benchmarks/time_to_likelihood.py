@@ -209,7 +209,7 @@ def _settings(r: dict) -> list:
 def report(result: dict) -> str:
     """Markdown section for RESULTS.md."""
     last = result["baseline"][-1]
-    rows = [["plain Keras VAE (baseline)", *_settings({**BASELINE, **RECIPE}),
+    rows = [["plain Keras VAE (baseline)", *_settings(BASELINE),
              f"{last['epochs']:.0f}",
              f"target {result['target']:.1f} ± {result['target_se']:.1f} nats after "
              f"{last['seconds']:.1f} s", _curve(result["baseline"])]]
