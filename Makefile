@@ -42,17 +42,19 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(INSTALLED)  ## open the lessons in JupyterLab (the Korean edition in notebooks/ko/)
 	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
-# The unit tests on TensorFlow, JAX and PyTorch and on the oldest versions (there all but the
-# tests that execute whole lessons and the slow ones that do not touch Keras), then every lesson
-# in fast mode with every claim strict, on each backend, and lesson 3 on the oldest versions: each pass and each lesson is one pytest run on
-# one CPU thread, two at a time, the unit-test passes first (scripts/lesson_matrix.py). On the
-# default backend the lessons run in their Korean edition: its code is the English lessons' token
-# for token (tests/test_korean_edition.py), so one run checks the lesson and the Korean edition.
+# The website and the browser tests (`make browser-test`), the unit tests on TensorFlow, JAX and
+# PyTorch and on the oldest versions (there all but the tests that execute whole lessons and the
+# slow ones that do not touch Keras), then every lesson in fast mode with every claim strict, on
+# each backend, and lesson 3 on the oldest versions: each is one run on one CPU thread, two at a
+# time, in that order (scripts/lesson_matrix.py). On the default backend the lessons run in their
+# Korean edition: its code is the English lessons' token for token
+# (tests/test_korean_edition.py), so one run checks the lesson and the Korean edition.
 LESSONS := $(wildcard notebooks/0*.ipynb)
 FLOOR_LESSONS := notebooks/03_variational_autoencoder.ipynb
 
-test:  ## lint; unit tests and every lesson (fast mode) on TensorFlow (in Korean), JAX and PyTorch; unit tests and lesson 3 on the oldest versions
+test:  ## lint; the website and browser tests; unit tests and every lesson (fast mode) on TensorFlow (in Korean), JAX and PyTorch; unit tests and lesson 3 on the oldest versions
 	$(MAKE) --no-print-directory -j2 $(BACKENDS) $(FLOOR)  # the two environments side by side
+	$(MAKE) --no-print-directory $(DOCS)  # then the website's tools, into .venv too
 	$(BIN)/ruff check vaekit tests scripts benchmarks notebooks docs
 	$(BIN)/python scripts/lesson_claims.py --check
 	$(BIN)/python scripts/korean_edition.py check
@@ -63,7 +65,8 @@ test:  ## lint; unit tests and every lesson (fast mode) on TensorFlow (in Korean
 		--tests $(BIN) torch "not backend_independent" \
 		--run $(BIN) tensorflow $(LESSONS:notebooks/%=notebooks/ko/%) \
 		--run $(BIN) jax,torch $(LESSONS) \
-		--run $(FLOOR_VENV)/bin tensorflow $(FLOOR_LESSONS)
+		--run $(FLOOR_VENV)/bin tensorflow $(FLOOR_LESSONS) \
+		--also "site and browser tests" "$(MAKE) --no-print-directory browser-test"
 
 # What an instructor runs after an edit, in about 3 minutes: lint, the generated files, the unit
 # tests on the default backend but those marked slow (they start processes or kernels, or train
@@ -109,7 +112,7 @@ site: $(DOCS)  ## the course website, from the committed lessons and outputs, in
 	cp -R docs/. $(SITE_SRC)/
 	for page in $(SITE_PAGES); do mkdir -p $(SITE_SRC)/$$(dirname $$page) && cp $$page $(SITE_SRC)/$$page; done
 	$(BIN)/python scripts/site_explorer.py notebooks/03_variational_autoencoder.ipynb $(SITE_SRC)/_static/explorer
-	$(BIN)/sphinx-build -b html -W --keep-going -q -d build/site-doctrees $(SITE_SRC) build/site
+	$(BIN)/sphinx-build -j 2 -b html -W --keep-going -q -d build/site-doctrees $(SITE_SRC) build/site
 	$(BIN)/python scripts/check_site.py build/site  # every internal link and #anchor, offline
 
 browser-test: $(INSTALLED) site  ## lesson 3 in JupyterLab in headless Chromium, then the website (tests/browser)

@@ -3,15 +3,18 @@
     python scripts/lesson_matrix.py \
         --tests .venv/bin tensorflow "" --tests .venv/bin jax,torch "not backend_independent" \
         --run .venv/bin tensorflow,jax,torch notebooks/*.ipynb \
-        --run .venv-floor/bin tensorflow notebooks/03_variational_autoencoder.ipynb
+        --run .venv-floor/bin tensorflow notebooks/03_variational_autoencoder.ipynb \
+        --also "site and browser tests" "make browser-test"
 
 Each unit-test pass (`--tests BIN BACKENDS MARKS`: the tests selected by the pytest marker
 expression MARKS, "" for all) and each (environment, backend, lesson) under nbval (`--run`: fast
 mode, strict claims) is one pytest run on one CPU thread, `--slots` of them at once: on a small
 machine two one-thread runs finish sooner than the same runs one after another on all cores,
 a lesson that compares models under a time budget still gets one core to itself, and no core
-idles while another finishes the last files of a pass. The unit-test passes, the longest runs,
-start first. Each run's verdict and pytest's counts (passed, skipped, ...) are printed when it
+idles while another finishes the last files of a pass. `--also NAME COMMAND` adds a run of a
+shell command of its own (the website and browser tests, which use less than a core: run beside
+the others they cost a fraction of their time alone); it starts first, then the unit-test passes,
+the longest runs. Each run's verdict and pytest's counts (passed, skipped, ...) are printed when it
 ends, with its output if it failed; a table of seconds per run and backend and the counts
 summed over all runs close the report, and the exit status is 1 if any run failed.
 """
@@ -53,12 +56,15 @@ NBVAL_OPTIONS = ["--nbval-lax", "--nbval-current-env",
 @dataclass(frozen=True)
 class Job:
     """One lesson, or the unit tests (`notebook` None) selected by the pytest marker expression
-    `marks`, under one backend, run with the pytest of the environment in `bin_dir`."""
+    `marks`, under one backend, run with the pytest of the environment in `bin_dir`; or, with
+    `shell`, that shell command line, named `title` (`--also`)."""
 
-    bin_dir: Path
-    backend: str
+    bin_dir: Path | None = None
+    backend: str = ""
     notebook: Path | None = None
     marks: str = ""
+    shell: str = ""
+    title: str = ""
 
     @property
     def edition(self) -> str:
@@ -71,26 +77,36 @@ class Job:
     @property
     def column(self) -> str:
         """The backend and environment, and an edition other than English, e.g. "jax (.venv)"
-        or "tensorflow (.venv, ko)"."""
+        or "tensorflow (.venv, ko)"; "own set-up" for a shell command."""
+        if self.shell:
+            return "own set-up"
         where = ", ".join(filter(None, [self.bin_dir.parent.name, self.edition]))
         return f"{self.backend} ({where})"
 
     @property
     def row(self) -> str:
-        """The lesson, e.g. "03_variational_autoencoder", or "unit tests"."""
+        """The lesson, e.g. "03_variational_autoencoder", "unit tests", or a command's title."""
+        if self.shell:
+            return self.title
         return "unit tests" if self.notebook is None else self.notebook.stem
 
     @property
     def name(self) -> str:
+        if self.shell:
+            return self.title
         return f"{self.row} [{self.column.replace(' (', ', ').rstrip(')')}]"
 
     def command(self) -> list[str]:
+        if self.shell:
+            return ["bash", "-c", self.shell]
         pytest = [str(self.bin_dir / "pytest"), "-p", "no:cacheprovider", "-q"]
         if self.notebook is None:
             return pytest + (["-m", self.marks] if self.marks else []) + [str(TESTS)]
         return pytest + NBVAL_OPTIONS + [str(self.notebook)]
 
     def environment(self) -> dict[str, str]:
+        if self.shell:  # one thread per kernel too; the command sets up the rest
+            return dict(os.environ, **ONE_THREAD)
         cache = JAX_COMPILATION_CACHE if self.backend == "jax" else {}
         return dict(os.environ, **ONE_THREAD, **cache, KERAS_BACKEND=self.backend,
                     VAEKIT_FAST="1", VAEKIT_STRICT_CLAIMS="1")
@@ -128,11 +144,21 @@ def parse_run(values: list[str]) -> list[Job]:
             for notebook in values[2:]]
 
 
+def parse_also(values: list[str]) -> Job:
+    """`NAME COMMAND` → one job running the shell command line COMMAND."""
+    title, shell = (value.strip() for value in values)
+    if not title or not shell:
+        raise argparse.ArgumentTypeError(
+            f"--also needs a NAME and a COMMAND. Received: --also {values[0]!r} {values[1]!r}")
+    return Job(shell=shell, title=title)
+
+
 def in_lesson_order(jobs: list[Job]) -> list[Job]:
-    """The unit tests first (the longest runs, in the order given), then lesson 1 on every
-    backend, then lesson 2, …: lesson 4 has saved its judge (`vaekit.judge_cache`) by the time
-    lessons 5 and 6 start, and no long run starts last."""
-    return sorted(jobs, key=lambda job: "" if job.notebook is None else job.notebook.name)
+    """The shell commands first, then the unit tests (the longest runs, in the order given),
+    then lesson 1 on every backend, then lesson 2, …: lesson 4 has saved its judge
+    (`vaekit.judge_cache`) by the time lessons 5 and 6 start, and no long run starts last."""
+    return sorted(jobs, key=lambda job: (not job.shell, "" if job.notebook is None
+                                         else job.notebook.name))
 
 
 def run(job: Job) -> tuple[Job, int, float, str]:
@@ -185,6 +211,9 @@ def main() -> int:
     parser.add_argument("--run", nargs="+", action="append", default=[],
                         metavar="BIN BACKENDS NOTEBOOK", help="an environment's bin folder, "
                         "comma-separated backends, the notebooks to run on each")
+    parser.add_argument("--also", nargs=2, action="append", default=[],
+                        metavar=("NAME", "COMMAND"), help="a shell command line to run as one "
+                        "more run, named NAME, started first")
     parser.add_argument("--slots", type=int, default=2, help="runs at once (default 2)")
     args = parser.parse_args()
     if args.slots < 1:
@@ -192,10 +221,11 @@ def main() -> int:
     try:
         jobs = [job for values in args.tests for job in parse_tests(values)]
         jobs += [job for values in args.run for job in parse_run(values)]
+        jobs += [parse_also(values) for values in args.also]
     except argparse.ArgumentTypeError as error:
         parser.error(str(error))
     if not jobs:
-        parser.error("nothing to run: give --tests or --run")
+        parser.error("nothing to run: give --tests, --run or --also")
     jobs = in_lesson_order(jobs)
     start, results = time.perf_counter(), []
     with ThreadPoolExecutor(max_workers=args.slots) as pool:

@@ -1,5 +1,6 @@
 import argparse
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -88,7 +89,31 @@ def test_nothing_to_run_is_refused(monkeypatch, capsys):
     monkeypatch.setattr("sys.argv", ["lesson_matrix.py"])
     with pytest.raises(SystemExit):
         matrix.main()
-    assert "nothing to run: give --tests or --run" in capsys.readouterr().err
+    assert "nothing to run: give --tests, --run or --also" in capsys.readouterr().err
+
+
+def test_a_command_of_its_own_starts_first_on_one_thread_and_has_its_own_row(fake_bin):
+    matrix = load_script()
+    [lesson] = matrix.parse_run([str(fake_bin), "jax", str(LESSON)])
+    [unit] = matrix.parse_tests([str(fake_bin), "tensorflow", ""])
+    browser = matrix.parse_also(["site and browser tests", "make browser-test"])
+    assert matrix.in_lesson_order([lesson, unit, browser]) == [browser, unit, lesson]
+    assert browser.command() == ["bash", "-c", "make browser-test"]
+    assert browser.name == "site and browser tests"
+    assert browser.environment() == dict(os.environ, **matrix.ONE_THREAD)  # the rest its own
+    header, _, row = matrix.table([(browser, 0, 150.0, "")]).splitlines()
+    assert (header, row) == ("| run | own set-up |", "| site and browser tests | 150 s |")
+    for values in (["", "make browser-test"], ["browser", " "]):
+        with pytest.raises(argparse.ArgumentTypeError, match="--also needs a NAME and a COMMAND"):
+            matrix.parse_also(values)
+
+
+def test_a_command_of_its_own_reports_its_counts(tmp_path, monkeypatch, capsys):
+    matrix = load_script()
+    monkeypatch.setattr("sys.argv", ["lesson_matrix.py", "--also", "browser tests",
+                                     "echo '15 passed in 107.04s'"])
+    assert matrix.main() == 0
+    assert "browser tests: passed in 0 s (15 passed)" in capsys.readouterr().out
 
 
 def test_the_table_has_a_row_per_run_and_marks_failures(fake_bin):
