@@ -112,7 +112,7 @@ site: $(DOCS)  ## the course website, from the committed lessons and outputs, in
 	cp -R docs/. $(SITE_SRC)/
 	for page in $(SITE_PAGES); do mkdir -p $(SITE_SRC)/$$(dirname $$page) && cp $$page $(SITE_SRC)/$$page; done
 	$(BIN)/python scripts/site_explorer.py notebooks/03_variational_autoencoder.ipynb $(SITE_SRC)/_static/explorer
-	$(BIN)/sphinx-build -j 2 -b html -W --keep-going -q -d build/site-doctrees $(SITE_SRC) build/site
+	$(BIN)/sphinx-build -b html -W --keep-going -q -d build/site-doctrees $(SITE_SRC) build/site
 	$(BIN)/python scripts/check_site.py build/site  # every internal link and #anchor, offline
 
 browser-test: $(INSTALLED) site  ## lesson 3 in JupyterLab in headless Chromium, then the website (tests/browser)

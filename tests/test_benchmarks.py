@@ -223,6 +223,15 @@ def test_time_to_target_is_interpolated_between_checks():
     assert seconds_to_target([], 80.0) is None
 
 
+def test_the_warm_up_rises_linearly_then_holds_the_rate():
+    from benchmarks.time_to_likelihood import warmed_up
+
+    assert warmed_up(1e-3, 0) == 1e-3
+    schedule = warmed_up(3e-3, 100)
+    rates = [float(keras.ops.convert_to_numpy(schedule(step))) for step in (0, 50, 100, 5_000)]
+    assert rates == pytest.approx([0.0, 1.5e-3, 3e-3, 3e-3])
+
+
 def test_the_benchmark_recipe_is_lesson_4s_likelihood_model():
     from benchmarks.time_to_likelihood import LESSON, RECIPE
 
