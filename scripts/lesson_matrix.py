@@ -93,7 +93,7 @@ class Job:
     @property
     def name(self) -> str:
         if self.shell:
-            return self.title
+            return self.row
         return f"{self.row} [{self.column.replace(' (', ', ').rstrip(')')}]"
 
     def command(self) -> list[str]:
