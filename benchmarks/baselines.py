@@ -5,7 +5,7 @@
   `train_step` with a `GradientTape`, tracking only the loss. It is TensorFlow-only, which is
   the price of its minimalism; vaekit's `VAE` overrides `compute_loss` instead and works on
   every backend.
-* `build_plain_vae`: a dense Bernoulli VAE of lesson 4's likelihood architecture (784 → 512
+* `build_plain_vae`: a dense Bernoulli VAE of lesson 5's likelihood architecture (784 → 512
   → 256 → 32, ReLU) written in plain Keras 3 with the usual good defaults, binarising each
   batch inside `call`: the likelihood baseline of part 3. It uses no vaekit code; it is scored
   by vaekit's estimator through a `VAE` around its two halves.
@@ -124,7 +124,7 @@ def build_plain_vae(latent_dim: int = 32, hidden_units: tuple[int, ...] = (512, 
     """A `PlainVAE`: 784 → `hidden_units` (ReLU) → z, mirrored, sigmoid pixels.
 
     The likelihood baseline of part 3 (`benchmarks.time_to_likelihood`), with the
-    architecture of lesson 4's likelihood model.
+    architecture of lesson 5's likelihood model.
     """
     images = keras.Input(shape=IMAGE_SHAPE)
     h = layers.Flatten()(images)

@@ -1,7 +1,7 @@
 """Part 5 — likelihood table on binarised MNIST: held-out −ELBO and −log p(x) by latent size.
 
 For latent sizes 2, 10 and 32 the dense lesson VAE (784 → 512 → 256 → z, batch 128, Adam
-1e-3, the recipe of lesson 4's likelihood model) is trained on dynamically binarised digits
+1e-3, the recipe of lesson 5's likelihood model) is trained on dynamically binarised digits
 (`vaekit.binarized.DynamicBinarization`), then evaluated on one fixed, seeded binarisation of
 the test digits: the −ELBO split into reconstruction and KL, and the importance-weighted bound
 −log p(x) with K samples (Burda et al., 2016), all in nats per image. On binary digits these

@@ -48,10 +48,10 @@ def _headline(results: dict) -> str:
         rows.append(["2. vaekit VAE ÷ hand-written VAE, examples/s", "≥ 0.95",
                      f"{results['overhead']['ratio']:.2f}"])
     for part in results.get("time_to_likelihood", []):
-        r = part["recipes"]["lesson 4"]
+        r = part["recipes"]["lesson 5"]
         value = f"{r['ratio']:.2f}" if r["reached"] else (
             f"not reached in {r['curve'][-1]['seconds']:.0f} s")
-        rows.append([f"3. lesson 4's time to a strong plain Keras VAE's −log p(x) after "
+        rows.append([f"3. lesson 5's time to a strong plain Keras VAE's −log p(x) after "
                      f"30 s, ÷ 30 s ({BACKEND_NAMES[part['backend']]})", "≤ 0.5", value])
     if "lessons" in results:
         r = results["lessons"]
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> dict:
     curves = args.output.with_name(CURVES_IMAGE)
     time_to_likelihood.figure(results["time_to_likelihood"], curves)
     sections["time_to_likelihood"].append(
-        f"![−log p(x) against seconds of training: the baseline and lesson 4]({curves.name})\n")
+        f"![−log p(x) against seconds of training: the baseline and lesson 5]({curves.name})\n")
     ordered = [section for name in ("throughput", "overhead", "time_to_likelihood", "lessons",
                                     "quality") for section in sections[name]]
     seconds = time.perf_counter() - start

@@ -1,10 +1,10 @@
-"""Part 3 — time to a real likelihood: lesson 4's likelihood recipe against a strong plain VAE.
+"""Part 3 — time to a real likelihood: lesson 5's likelihood recipe against a strong plain VAE.
 
 The baseline (`baselines.build_plain_vae`) is the VAE a researcher writes in plain Keras 3 with
-the usual good defaults and lesson 4's likelihood architecture: 784 → 512 → 256 → 32, ReLU,
+the usual good defaults and lesson 5's likelihood architecture: 784 → 512 → 256 → 32, ReLU,
 Adam 1e-3, batch 128, `BATCHES_PER_CALL` batches per compiled call, each batch binarised afresh
 inside the model's `call`. It trains for `BASELINE_SECONDS`; its final −log p(x) is the target.
-Lesson 4's recipe (`RECIPE`: `build_vae` fitted on `DynamicBinarization`) trains as long; so
+Lesson 5's recipe (`RECIPE`: `build_vae` fitted on `DynamicBinarization`) trains as long; so
 does each row of the ablation (`ABLATION`: one change to the recipe each). Every run copies its
 weights at `CHECKS` seconds of training and the copies are scored after training, so scoring
 never interrupts it; training seconds include building, compiling and tracing.
@@ -42,9 +42,9 @@ LIKELIHOOD_DIGITS = 1000
 BATCHES_PER_CALL = 16
 TINY = {"checks": (1.0, 2.0), "ablation_checks": (2.0,), "importance_samples": 20,
         "digits": 64, "ablation_rows": 1}
-# The likelihood model of lesson 4 (its settings cell; tests/test_benchmarks.py checks that the
+# The likelihood model of lesson 5 (its settings cell; tests/test_benchmarks.py checks that the
 # two agree).
-LESSON = "notebooks/04_judging_generators.ipynb"
+LESSON = "notebooks/05_binarised_likelihood.ipynb"
 RECIPE = {"latent_dim": 32, "hidden_units": (512, 256), "batch_size": 128,
           "learning_rate": 1e-3, "warmup_steps": 0, "steps_per_execution": BATCHES_PER_CALL}
 BASELINE = {"batch_size": 128, "learning_rate": 1e-3, "steps_per_execution": BATCHES_PER_CALL}
@@ -136,7 +136,7 @@ def warmed_up(learning_rate: float, warmup_steps: int):
 def train_recipe(data, *, latent_dim: int, hidden_units: tuple[int, ...], batch_size: int,
                  learning_rate: float, warmup_steps: int, steps_per_execution: int,
                  snapshots: WeightSnapshots) -> keras.Model:
-    """Lesson 4's recipe: `build_vae` fitted on `DynamicBinarization` batches."""
+    """Lesson 5's recipe: `build_vae` fitted on `DynamicBinarization` batches."""
     vae = build_vae(latent_dim=latent_dim, hidden_units=hidden_units, seed=0)
     vae.compile(optimizer=keras.optimizers.Adam(warmed_up(learning_rate, warmup_steps)),
                 steps_per_execution=batches_per_call(steps_per_execution))
@@ -178,7 +178,7 @@ def run(data, *, tiny: bool = False, ablation: bool = True) -> dict:
     baseline = train_and_score(train_plain, BASELINE, data=data, score=score,
                                checks=settings["checks"])
     target = baseline[-1]["nats"]
-    rows = {"lesson 4": (RECIPE, settings["checks"])}
+    rows = {"lesson 5": (RECIPE, settings["checks"])}
     rows.update({name: ({**RECIPE, **change}, settings["ablation_checks"])
                  for name, change in list(ABLATION.items())[:settings["ablation_rows"]]
                  if ablation})
@@ -227,19 +227,19 @@ def report(result: dict) -> str:
              f"{last['epochs']:.0f}",
              f"target {result['target']:.1f} ± {result['target_se']:.1f} nats after "
              f"{last['seconds']:.1f} s", _curve(result["baseline"])]]
-    rows += [[name if name == "lesson 4" else f"lesson 4, {name}", *_settings(r),
+    rows += [[name if name == "lesson 5" else f"lesson 5, {name}", *_settings(r),
               f"{r['curve'][-1]['epochs']:.0f}", _outcome(r), _curve(r["curve"])]
              for name, r in result["recipes"].items()]
     return (
         f"## 3. Time to a real likelihood on {BACKEND_NAMES[result['backend']]} "
-        "(goal ≤ 0.5× for lesson 4)\n\n"
+        "(goal ≤ 0.5× for lesson 5)\n\n"
         f"Binarised MNIST, {result['train_images']:,} training digits binarised afresh every "
         f"batch, −log p(x) by importance weighting with K = {result['importance_samples']:,} "
         f"on one fixed binarisation of {result['test_digits']:,} test digits, nats per image "
         "± the standard error over digits. Every model is 784 → 512 → 256 → 32 (ReLU), "
         "mirrored. The baseline is a plain Keras VAE (no vaekit: binarisation inside its "
-        "`call`, the training digits passed to `fit` as one array); lesson 4 is `build_vae` "
-        "on `DynamicBinarization`; each row below it changes one setting of lesson 4. The "
+        "`call`, the training digits passed to `fit` as one array); lesson 5 is `build_vae` "
+        "on `DynamicBinarization`; each row below it changes one setting of lesson 5. The "
         "baseline trains for its budget and its last score is the target; a row's time to "
         "the target is interpolated between the two checks around it, ÷ the baseline's time. "
         "Each check scores a copy of the weights taken at that moment, after training; "
@@ -252,7 +252,7 @@ def report(result: dict) -> str:
 
 
 def figure(parts: list[dict], path: Path) -> None:
-    """The baseline's and lesson 4's curves (−log p(x) against seconds of training, ± one
+    """The baseline's and lesson 5's curves (−log p(x) against seconds of training, ± one
     standard error), one panel per backend, saved as an image at `path`."""
     import matplotlib.pyplot as plt
 
@@ -260,7 +260,7 @@ def figure(parts: list[dict], path: Path) -> None:
                              squeeze=False)
     for ax, part in zip(axes[0], parts, strict=True):
         for label, curve in (("plain Keras VAE (baseline)", part["baseline"]),
-                             ("lesson 4", part["recipes"]["lesson 4"]["curve"])):
+                             ("lesson 5", part["recipes"]["lesson 5"]["curve"])):
             ax.errorbar([p["seconds"] for p in curve], [p["nats"] for p in curve],
                         yerr=[p["se"] for p in curve], marker="o", capsize=3, label=label)
         ax.axhline(part["target"], ls=":", color="grey", label="target")

@@ -156,7 +156,7 @@ def parse_also(values: list[str]) -> Job:
 def in_lesson_order(jobs: list[Job]) -> list[Job]:
     """The shell commands first, then the unit tests (the longest runs, in the order given),
     then lesson 1 on every backend, then lesson 2, …: lesson 4 has saved its judge
-    (`vaekit.judge_cache`) by the time lessons 5 and 6 start, and no long run starts last."""
+    (`vaekit.judge_cache`) by the time lessons 6 and 7 start, and no long run starts last."""
     return sorted(jobs, key=lambda job: (not job.shell, "" if job.notebook is None
                                          else job.notebook.name))
 

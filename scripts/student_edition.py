@@ -1,7 +1,7 @@
 """Write a student edition of the lessons: the same notebooks with the exercise solutions removed.
 
     python scripts/student_edition.py                          # every notebooks/NN_*.ipynb
-    python scripts/student_edition.py --out build/student notebooks/05_convolutional_vae.ipynb
+    python scripts/student_edition.py --out build/student notebooks/06_convolutional_vae.ipynb
 
 A solution is either a ``<details><summary>Solution</summary> … </details>`` block in a
 markdown cell, or a whole cell tagged ``solution`` (so a solution can also be a code cell).

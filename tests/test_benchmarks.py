@@ -177,7 +177,7 @@ def test_time_to_likelihood_scores_every_model_on_one_clock(run, index):
     tiny = time_to_likelihood.TINY
     # The ablation runs on the process's own backend only.
     ablation = list(time_to_likelihood.ABLATION)[:1] if part["backend"] == "tensorflow" else []
-    assert list(part["recipes"]) == ["lesson 4", *ablation]
+    assert list(part["recipes"]) == ["lesson 5", *ablation]
     curves = {"baseline": part["baseline"],
               **{name: r["curve"] for name, r in part["recipes"].items()}}
     for name, curve in curves.items():
@@ -199,7 +199,7 @@ def test_time_to_likelihood_scores_every_model_on_one_clock(run, index):
     section = time_to_likelihood.report(part)
     assert section.startswith("## 3. Time to a real likelihood") and "K = 20" in section
     assert "plain Keras VAE (baseline)" in section
-    assert ("lesson 4, Adam 2e-3" in section) == bool(ablation)
+    assert ("lesson 5, Adam 2e-3" in section) == bool(ablation)
 
 
 def test_the_curves_figure_is_written_beside_the_report(run, tmp_path):
@@ -232,7 +232,7 @@ def test_the_warm_up_rises_linearly_then_holds_the_rate():
     assert rates == pytest.approx([0.0, 1.5e-3, 3e-3, 3e-3])
 
 
-def test_the_benchmark_recipe_is_lesson_4s_likelihood_model():
+def test_the_benchmark_recipe_is_lesson_5s_likelihood_model():
     from benchmarks.time_to_likelihood import LESSON, RECIPE
 
     lesson = nbformat.read(ROOT / LESSON, 4)
@@ -242,14 +242,14 @@ def test_the_benchmark_recipe_is_lesson_4s_likelihood_model():
         [value] = re.findall(rf"^{name} = (.+?)  #", code, flags=re.MULTILINE)
         return ast.literal_eval(value)
 
-    assert setting("LIKELIHOOD_LATENT_DIM") == RECIPE["latent_dim"]
+    assert setting("LATENT_DIM") == RECIPE["latent_dim"]
     assert setting("HIDDEN_UNITS") == RECIPE["hidden_units"]
-    assert setting("LIKELIHOOD_BATCH_SIZE") == RECIPE["batch_size"]
-    assert setting("LIKELIHOOD_LEARNING_RATE") == RECIPE["learning_rate"]
+    assert setting("BATCH_SIZE") == RECIPE["batch_size"]
+    assert setting("LEARNING_RATE") == RECIPE["learning_rate"]
     calls = RECIPE["steps_per_execution"]
     assert re.search(rf"^STEPS_PER_CALL = steps_per_execution\({calls}\)$", code, re.MULTILINE)
-    fit = "DynamicBinarization(x_train, batch_size=LIKELIHOOD_BATCH_SIZE"
-    compile_ = r"Adam\(LIKELIHOOD_LEARNING_RATE\),\s+steps_per_execution=STEPS_PER_CALL\)"
+    fit = "DynamicBinarization(x_train, batch_size=BATCH_SIZE"
+    compile_ = r"Adam\(LEARNING_RATE\),\s+steps_per_execution=STEPS_PER_CALL\)"
     assert fit in code and re.search(compile_, code)
 
 
@@ -285,15 +285,15 @@ def test_the_lesson_budgets_are_figured_from_one_run():
     result = {"rows": [
         {"notebook": first, "mode": "fast", "seconds": 10.0, "peak_rss_mb": 900.0},
         {"notebook": second, "mode": "fast", "seconds": 20.0, "peak_rss_mb": 950.0},
-        {"notebook": "07_using_a_vae.ipynb", "mode": "fast", "seconds": 9.0, "peak_rss_mb": 1.0},
+        {"notebook": "08_using_a_vae.ipynb", "mode": "fast", "seconds": 9.0, "peak_rss_mb": 1.0},
         {"notebook": first, "mode": "full", "seconds": 30.0, "peak_rss_mb": 1000.0},
         {"notebook": second, "mode": "full", "seconds": 99.0, "peak_rss_mb": 1600.0},
-        {"notebook": "07_using_a_vae.ipynb", "mode": "full", "seconds": 50.0,
+        {"notebook": "08_using_a_vae.ipynb", "mode": "full", "seconds": 50.0,
          "peak_rss_mb": 1.0},
     ]}
     result.update(lessons.summarise(result["rows"]))
     assert result["slowest_full_seconds"] == 99.0 and result["max_peak_rss_mb"] == 1600.0
-    assert result["source_post_seconds"] == 129.0  # lesson 7 is not one of them
+    assert result["source_post_seconds"] == 129.0  # lesson 8 is not one of them
     assert result["source_post_lessons"] == [first, second]
     text = lessons.report(result)
     assert "99 (over 60 s)" in text and "1600 (over 1536 MB)" in text and "| 50 |" in text

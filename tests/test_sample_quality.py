@@ -25,9 +25,9 @@ RNG = np.random.default_rng(0)
 
 @pytest.fixture(scope="module")
 def judged(mnist_subset):
-    """The lessons' judge (lessons 4-6 train it on these digits under seed 0 and keep it in the
-    judge cache, as this does: whichever runs first trains it, the others load it), and the
-    real digits' scores."""
+    """The lessons' judge (lessons 4, 6 and 7 train it on these digits under seed 0 and keep it
+    in the judge cache, as this does: whichever runs first trains it, the others load it), and
+    the real digits' scores."""
     judge = trained_judge(mnist_subset.x_train, mnist_subset.y_train, seed=0)
     real = sample_quality(judge, mnist_subset.x_train[:1000], mnist_subset.x_test)
     bar = frechet_bar(judge, mnist_subset.x_train[1000:2000], mnist_subset.x_test)
