@@ -87,6 +87,38 @@ def test_kl_weight_scales_the_kl_term(tiny_images):
     assert result["loss"] == pytest.approx(expected, rel=1e-4)
 
 
+def test_kl_warmup_ramps_the_kl_weight_over_training_batches(tiny_images):
+    warmup = 4
+    vae = build_vae(latent_dim=2, hidden_units=(16,), kl_weight=2.0, kl_warmup_steps=warmup,
+                    seed=0)
+    vae.compile(optimizer="adam")
+    images = tiny_images[:16]
+    history = vae.fit(images, epochs=6, batch_size=16, verbose=0).history  # one batch each
+    for batch in range(6):
+        weight = 2.0 * min(1.0, batch / warmup)
+        expected = history["reconstruction_loss"][batch] + weight * history["kl_loss"][batch]
+        assert history["loss"][batch] == pytest.approx(expected, rel=1e-5)
+    assert float(keras.ops.convert_to_numpy(vae.training_batches.value)) == 6
+    result = vae.evaluate(images, batch_size=16, verbose=0, return_dict=True)
+    assert result["loss"] == pytest.approx(
+        result["reconstruction_loss"] + 2.0 * result["kl_loss"], rel=1e-5)
+    assert float(keras.ops.convert_to_numpy(vae.training_batches.value)) == 6
+
+
+def test_kl_warmup_survives_a_config_round_trip_and_adds_no_weight_without_it():
+    vae = build_vae(latent_dim=2, hidden_units=(16,), kl_warmup_steps=np.int64(7), seed=0)
+    assert VAE.from_config(vae.get_config()).kl_warmup_steps == 7
+    plain = build_vae(latent_dim=2, hidden_units=(16,), seed=0)
+    assert plain.training_batches is None
+    assert len(vae.non_trainable_weights) == len(plain.non_trainable_weights) + 1
+
+
+@pytest.mark.parametrize("steps", [-1, 2.5, "3", True, None])
+def test_bad_kl_warmup_steps_is_named(steps):
+    with pytest.raises(ValueError, match="kl_warmup_steps"):
+        build_vae(latent_dim=2, kl_warmup_steps=steps)
+
+
 def test_reconstruction_loss_is_summed_over_pixels(tiny_images):
     vae = build_vae(latent_dim=2, hidden_units=(16,), seed=0)
     vae.compile(optimizer="adam")

@@ -21,6 +21,7 @@ from vaekit.checks import (
     as_images,
     as_real_array,
     check_callable_model,
+    check_non_negative_int,
     check_positive_int,
     check_positive_number,
     is_tensor,
@@ -503,6 +504,12 @@ class VAE(_EncoderDecoder):
     images (not batches), so `loss == reconstruction_loss + kl_weight * kl_loss`. Per-image
     `sample_weight` is honoured: `vae.fit(x, sample_weight=w)`.
 
+    With `kl_warmup_steps=N` the KL weight of training batch `t` (counted over all of `fit`'s
+    calls) is `kl_weight * min(1, t / N)`: a linear KL warm-up (Bowman et al., 2016; Sønderby
+    et al., 2016), which lets the encoder put information into z before the KL term pulls it
+    back to the prior. During the warm-up the training `loss` uses that smaller weight;
+    `evaluate` always uses `kl_weight`.
+
     To train one half only, freeze the other before compiling:
     `vae.encoder.trainable = False; vae.compile(...)`.
 
@@ -511,6 +518,8 @@ class VAE(_EncoderDecoder):
             `(batch, latent_dim)` (`build_encoder(..., variational=True)`).
         decoder: a model `(batch, latent_dim) → (batch, *image_shape)`.
         kl_weight: β ≥ 0, the weight of the KL term.
+        kl_warmup_steps: training batches over which the KL weight rises linearly from 0 to
+            `kl_weight`; 0 (the default) means no warm-up.
         reconstruction: `"bernoulli"` (binary cross-entropy, sigmoid decoder) or `"gaussian"`
             (unit-variance Gaussian, i.e. half the squared error plus a constant).
         seed: seed of the `Sampling` layer.
@@ -538,6 +547,7 @@ class VAE(_EncoderDecoder):
         kl_weight: float = 1.0,
         reconstruction: str = "bernoulli",
         seed: int | None = None,
+        kl_warmup_steps: int = 0,
         **kwargs,
     ):
         super().__init__(encoder, decoder, **kwargs)
@@ -548,6 +558,13 @@ class VAE(_EncoderDecoder):
                 f"Received: reconstruction={reconstruction!r}"
             )
         self.kl_weight = float(kl_weight)
+        self.kl_warmup_steps = check_non_negative_int("kl_warmup_steps", kl_warmup_steps)
+        # The training batches seen so far, a model variable so that every backend's compiled
+        # step reads and counts it; only a VAE with a warm-up has it (and saves it).
+        self.training_batches = (
+            keras.Variable(0.0, trainable=False, name="training_batches")
+            if self.kl_warmup_steps else None
+        )
         self.reconstruction = reconstruction
         self.sampling = Sampling(seed=seed, name="sampling")
         self.seed = self.sampling.seed  # checked, and a Python int for the config
@@ -604,10 +621,19 @@ class VAE(_EncoderDecoder):
             reconstruction, kl = reconstruction * weights, kl * weights
         self.reconstruction_loss_tracker.update_state(reconstruction)
         self.kl_loss_tracker.update_state(kl)
-        total = ops.mean(reconstruction) + self.kl_weight * ops.mean(kl)
+        total = ops.mean(reconstruction) + self._current_kl_weight(training) * ops.mean(kl)
         if self.losses:
             total = total + ops.sum(self.losses)
         return replica_share(total)
+
+    def _current_kl_weight(self, training):
+        """`kl_weight`, scaled by the warm-up while training (and counting the batch)."""
+        if not (training and self.kl_warmup_steps):
+            return self.kl_weight
+        batches = ops.convert_to_tensor(self.training_batches)  # read before counting this one
+        weight = self.kl_weight * ops.minimum(1.0, batches / float(self.kl_warmup_steps))
+        self.training_batches.assign(batches + 1.0)
+        return weight
 
     def get_config(self):
         return {
@@ -615,6 +641,7 @@ class VAE(_EncoderDecoder):
             "kl_weight": self.kl_weight,
             "reconstruction": self.reconstruction,
             "seed": self.seed,
+            "kl_warmup_steps": self.kl_warmup_steps,
         }
 
 
@@ -661,13 +688,16 @@ def build_vae(
     hidden_units: Sequence[int] = (256,),
     filters: Sequence[int] = (32, 64),
     kl_weight: float = 1.0,
+    kl_warmup_steps: int = 0,
     seed: int | None = None,
 ) -> VAE:
-    """A symmetric `VAE` with a sigmoid decoder and the Bernoulli reconstruction loss."""
+    """A symmetric `VAE` with a sigmoid decoder and the Bernoulli reconstruction loss (KL
+    warm-up: `kl_warmup_steps`, as for `VAE`)."""
     encoder, decoder = variational_halves(
         image_shape, latent_dim, kind=kind, hidden_units=hidden_units, filters=filters
     )
-    return VAE(encoder, decoder, kl_weight=kl_weight, seed=seed, name="vae")
+    return VAE(encoder, decoder, kl_weight=kl_weight, kl_warmup_steps=kl_warmup_steps,
+               seed=seed, name="vae")
 
 
 def variational_halves(image_shape, latent_dim, *, kind, hidden_units, filters,
