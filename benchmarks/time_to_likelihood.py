@@ -6,9 +6,9 @@ Adam 1e-3, batch 128, `BATCHES_PER_CALL` batches per compiled call, each batch b
 inside the model's `call`. It trains for `BASELINE_SECONDS`; its final −log p(x) is the target.
 Lesson 5's recipe (`RECIPE`: `build_vae` with a KL warm-up, Adam 2e-3, fitted on
 `DynamicBinarization`) trains as long; so does each row of the ablation (`ABLATION`: one
-change to the recipe each). Every run copies its
-weights at `CHECKS` seconds of training and the copies are scored after training, so scoring
-never interrupts it; training seconds include building, compiling and tracing.
+change to the recipe each). Every run copies its weights at `CHECKS` seconds of training and
+the copies are scored after training, so scoring never interrupts it; training seconds
+include building, compiling and tracing.
 
 Scores are the importance-weighted −log p(x) (K = `IMPORTANCE_SAMPLES`) on one fixed
 binarisation of the first `LIKELIHOOD_DIGITS` test digits, in nats per image, with the standard
@@ -234,15 +234,15 @@ def report(result: dict) -> str:
         "± the standard error over digits. Every model is 784 → 512 → 256 → 32 (ReLU), "
         "mirrored. The baseline is a plain Keras VAE (no vaekit: binarisation inside its "
         "`call`, the training digits passed to `fit` as one array); lesson 5 is `build_vae` "
-        "on `DynamicBinarization`; each row below it changes one setting of lesson 5. The "
+        "on `DynamicBinarization`; each row below it changes lesson 5's recipe in one way. The "
         "baseline trains for its budget and its last score is the target; a row's time to "
         "the target is interpolated between the two checks around it, ÷ the baseline's time. "
         "Each check scores a copy of the weights taken at that moment, after training; "
         "training seconds include building, compiling and tracing. Peak RSS of the process "
         f"{result['peak_rss_mb']:,.0f} MB.\n\n"
         + markdown_table(["model", "batch", "batches per call", "Adam", "KL warm-up (batches)",
-                          "epochs",
-                          "time to target (÷ baseline)", "−log p(x) after seconds of training"],
+                          "epochs", "time to target (÷ baseline)",
+                          "−log p(x) after seconds of training"],
                          rows) + "\n"
     )
 
