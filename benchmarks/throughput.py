@@ -6,7 +6,8 @@ the same run on the same backend. Models: the lesson VAE with vaekit's defaults
 (`build_vae(latent_dim=2)`, dense, 784 → 256 → 2) at batch 128, 16 batches per compiled call as
 the lessons run it — the headline — and one batch per call (Keras' default) beside it, and at
 batch 32 and 512; lesson 3's 2-D VAE (hidden units (512, 256), batch 64); and the
-convolutional `build_vae(latent_dim=2, kind="conv")` at batch 128.
+convolutional `build_vae(latent_dim=2, kind="conv")` at batch 128. Each trains with
+`FusedAdam`, as the lessons do; the headline model with Keras' own Adam is one more row.
 
     python -m benchmarks.throughput [--tiny]
 """
@@ -25,18 +26,21 @@ from benchmarks.common import (
     warm_up,
 )
 from vaekit.models import build_vae
+from vaekit.optimizers import FusedAdam
 from vaekit.runtime import steps_per_execution
 
-# (kind, hidden units, batch size, batches per compiled call); the first row is the headline,
-# the second the same model at one batch per call (the only two --tiny runs: JAX's CPU
-# convolutions alone would take most of a smoke run's time).
+OPTIMIZERS = {"FusedAdam": FusedAdam, "Keras' Adam": keras.optimizers.Adam}
+# (kind, hidden units, batch size, batches per compiled call, optimizer); the first row is the
+# headline, the second the same model at one batch per call (the only two --tiny runs: JAX's
+# CPU convolutions alone would take most of a smoke run's time).
 CASES = (
-    ("dense", (256,), 128, 16),
-    ("dense", (256,), 128, 1),
-    ("dense", (256,), 32, 1),
-    ("dense", (256,), 512, 1),
-    ("dense", (512, 256), 64, 16),  # lesson 3's 2-D VAE
-    ("conv", (256,), 128, 1),
+    ("dense", (256,), 128, 16, "FusedAdam"),
+    ("dense", (256,), 128, 1, "FusedAdam"),
+    ("dense", (256,), 128, 16, "Keras' Adam"),
+    ("dense", (256,), 32, 1, "FusedAdam"),
+    ("dense", (256,), 512, 1, "FusedAdam"),
+    ("dense", (512, 256), 64, 16, "FusedAdam"),  # lesson 3's 2-D VAE
+    ("conv", (256,), 128, 1, "FusedAdam"),
 )
 CONV_IMAGES = 2048  # the conv VAE is ~20× costlier per image: time it on fewer images
 
@@ -46,17 +50,18 @@ def run(data, *, tiny: bool = False) -> dict:
     size = 256 if tiny else 2048
     ceiling_before = matmul_flops_per_second(size)
     rows = []
-    for kind, hidden_units, batch_size, per_call in CASES[:2] if tiny else CASES:
+    for kind, hidden_units, batch_size, per_call, optimizer in CASES[:2] if tiny else CASES:
         keras.utils.set_random_seed(0)
         vae = build_vae(latent_dim=2, kind=kind, hidden_units=hidden_units, seed=0)
         per_call = steps_per_execution(per_call)  # 1 on PyTorch
-        vae.compile(optimizer=keras.optimizers.Adam(), steps_per_execution=per_call)
+        vae.compile(optimizer=OPTIMIZERS[optimizer](), steps_per_execution=per_call)
         x = data.x_train if kind == "dense" else data.x_train[:CONV_IMAGES]
         warm_up(vae, x, batch_size)
         epochs = 2 if tiny or kind == "conv" else 5
         rate = samples_per_second(vae, x, batch_size=batch_size, epochs=epochs)
         rows.append({"model": f"{kind}, hidden {hidden_units}", "kind": kind,
                      "batch_size": batch_size, "batches_per_call": per_call,
+                     "optimizer": optimizer,
                      "samples_per_second": rate,
                      "flops_per_sample": train_step_flops(vae)})
     # The ceiling is the best of the two measurements (the machine's state can drift).
@@ -97,14 +102,15 @@ def step_profile(headline: dict, repeats: int) -> dict:
 def report(result: dict) -> str:
     """Markdown section for RESULTS.md."""
     rows = [
-        [r["model"], r["batch_size"], r["batches_per_call"], f"{r['samples_per_second']:,.0f}",
+        [r["model"], r["batch_size"], r["batches_per_call"], r["optimizer"],
+         f"{r['samples_per_second']:,.0f}",
          f"{r['flops_per_sample'] / 1e6:.2f}", f"{r['flops_per_second'] / 1e9:.2f}",
          f"**{r['ratio']:.2f}**"]
         for r in result["rows"]
     ]
     table = markdown_table(
-        ["model", "batch", "batches per call", "examples/s", "train MFLOP/example", "GFLOP/s",
-         "÷ matmul"], rows
+        ["model", "batch", "batches per call", "optimizer", "examples/s",
+         "train MFLOP/example", "GFLOP/s", "÷ matmul"], rows
     )
     n = result["matmul_size"]
     return (

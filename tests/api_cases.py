@@ -41,6 +41,7 @@ from vaekit import (
     losses,
     memorisation,
     models,
+    optimizers,
     parallel,
     plotting,
     posterior,
@@ -1611,6 +1612,29 @@ def _style_cases():
     ]
 
 
+def _adam_step(**arguments) -> np.ndarray:
+    """One `FusedAdam` update of a (2, 3) weight from a gradient of ones."""
+    weight = keras.Variable(np.ones((2, 3), "float32"))
+    optimizer = optimizers.FusedAdam(**arguments)
+    optimizer.apply([keras.ops.ones((2, 3))], [weight])
+    return keras.ops.convert_to_numpy(weight)
+
+
+def _optimizers_cases():
+    decay_rates = st.one_of(reals(0.0, 0.999), st.just(0))
+    bad_decay_rates = st.one_of(st.floats(max_value=-1e-9, allow_nan=False),
+                                st.floats(min_value=1.0),
+                                st.sampled_from([np.nan, np.inf, True]), NOT_NUMBERS)
+    return [
+        Case("optimizers.FusedAdam", lambda world, **arguments: _adam_step(**arguments),
+             {"learning_rate": reals(1e-6, 1.0), "beta_1": decay_rates,
+              "beta_2": decay_rates, "epsilon": reals(1e-9, 1.0)},
+             {"learning_rate": bad_reals(), "beta_1": bad_decay_rates,
+              "beta_2": bad_decay_rates, "epsilon": bad_reals()},
+             covers=("optimizers.FusedAdam.update_step",)),
+    ]
+
+
 def _parallel_cases():
     def enter(devices):
         with parallel.data_parallel(devices) as replicas:
@@ -1648,8 +1672,8 @@ CASES: list[Case] = [
     *_checks_cases(), *_more_checks_cases(), *_conditional_cases(), *_data_cases(),
     *_diagnostics_cases(), *_explorer_cases(), *_features_cases(), *_judge_cache_cases(),
     *_layers_cases(), *_losses_cases(), *_memorisation_cases(), *_models_cases(),
-    *_parallel_cases(), *_plotting_cases(), *_posterior_cases(), *_runtime_cases(),
-    *_sample_quality_cases(), *_samplers_cases(), *_style_cases(),
+    *_optimizers_cases(), *_parallel_cases(), *_plotting_cases(), *_posterior_cases(),
+    *_runtime_cases(), *_sample_quality_cases(), *_samplers_cases(), *_style_cases(),
 ]
 
 # Public names with no case, and why.

@@ -16,6 +16,7 @@ from vaekit.models import (
     build_vae,
     predict_in_batches,
 )
+from vaekit.optimizers import FusedAdam
 
 
 @pytest.mark.parametrize("kind", ["dense", "conv"])
@@ -292,14 +293,15 @@ def test_a_vae_trains_under_mixed_precision(policy):
 def test_import_vaekit_is_enough_to_load_a_saved_vae(tmp_path):
     path = tmp_path / "vae.keras"
     vae = _small_vae()
-    vae(np.zeros((1, 28, 28), "float32"))  # build, so the weights are saved too
+    vae.compile(optimizer=FusedAdam(1e-3))  # the lessons' optimizer is saved with the model
+    vae.fit(np.zeros((4, 28, 28), "float32"), epochs=1, verbose=0)
     vae.save(path)
     code = (f"import keras, vaekit; m = keras.models.load_model({str(path)!r}, safe_mode=True); "
-            "print(type(m).__name__)")
+            "print(type(m).__name__, type(m.optimizer).__name__)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == "VAE"
+    assert result.stdout.strip().splitlines()[-1] == "VAE FusedAdam"
 
 
 def test_uint8_images_get_a_clear_error():
