@@ -226,6 +226,7 @@ def test_time_to_target_is_interpolated_between_checks():
 
 
 def test_the_benchmark_recipe_is_lesson_5s_likelihood_model():
+    from benchmarks import quality
     from benchmarks.time_to_likelihood import LESSON, RECIPE
 
     lesson = nbformat.read(ROOT / LESSON, 4)
@@ -248,6 +249,8 @@ def test_the_benchmark_recipe_is_lesson_5s_likelihood_model():
     assert RECIPE["fused_adam"]
     compile_ = r"FusedAdam\(LEARNING_RATE\),\s+steps_per_execution=STEPS_PER_CALL\)"
     assert fit in code and re.search(compile_, code)
+    [epochs] = re.findall(r"^EPOCHS = choose\(full=(\d+),", code, flags=re.MULTILINE)
+    assert int(epochs) == quality.EPOCHS
 
 
 def test_snapshots_are_taken_on_schedule_and_training_stops_after_the_budgets_epoch(
