@@ -133,6 +133,22 @@ def test_the_step_profile_times_the_large_products_of_the_headline_step(run):
         assert "Where the headline step's time goes" in throughput.report(part)
 
 
+@pytest.mark.parametrize("product_ms, remainder", [(1.2, "The other 1.06 ms"),
+                                                    (3.0, "no time is left over")])
+def test_the_step_profile_reads_right_when_the_products_alone_are_slower(product_ms,
+                                                                          remainder):
+    from benchmarks import throughput
+
+    row = {"model": "dense", "kind": "dense", "batch_size": 128, "batches_per_call": 16,
+           "ratio": 0.3}
+    part = {"matmul_flops_per_second": 4e11, "rows": [row],
+            "step_profile": {"batch_size": 128, "step_seconds": 2.26e-3,
+                             "large_product_seconds": product_ms * 1e-3,
+                             "large_product_flops": 3e8, "step_flops": 3.01e8}}
+    text = throughput._profile_report(part)
+    assert remainder in text and not re.search(r"[-−]\d", text)  # no negative time
+
+
 def test_overhead_compares_two_running_models(run):
     results, _ = run
     part = results["overhead"]
