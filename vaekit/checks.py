@@ -78,12 +78,17 @@ def check_positive_number(name: str, value, *, allow_zero: bool = False) -> floa
     return float(value)
 
 
-def check_fraction(name: str, value, *, below: float = 1.0) -> float:
-    """Return `value` as a float if it is a number strictly between 0 and `below`, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < below:
-        raise ValueError(
-            f"`{name}` must be between 0 and {below:g}. Received: {name}={value!r}"
-        )
+def check_fraction(name: str, value, *, below: float = 1.0, allow_zero: bool = False) -> float:
+    """Return `value` as a float if it is a number strictly between 0 and `below` (0 included
+    with `allow_zero`), NumPy scalars included, else raise."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not (0 <= value if allow_zero else 0 < value)
+        or not value < below
+    ):
+        bounds = f"in [0, {below:g})" if allow_zero else f"between 0 and {below:g}"
+        raise ValueError(f"`{name}` must be {bounds}. Received: {name}={value!r}")
     return float(value)
 
 

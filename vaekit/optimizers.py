@@ -7,12 +7,10 @@ training step on TensorFlow; its fused `ResourceApplyAdam` kernel does the same 
 
 from __future__ import annotations
 
-import numbers
-
 import keras
 from keras import ops
 
-from vaekit.checks import check_positive_number
+from vaekit.checks import check_fraction, check_positive_number
 
 
 @keras.saving.register_keras_serializable(package="vaekit")
@@ -41,8 +39,9 @@ class FusedAdam(keras.optimizers.Adam):
         if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
             learning_rate = check_positive_number("learning_rate", learning_rate)
         super().__init__(
-            learning_rate=learning_rate, beta_1=_decay_rate("beta_1", beta_1),
-            beta_2=_decay_rate("beta_2", beta_2),
+            learning_rate=learning_rate,
+            beta_1=check_fraction("beta_1", beta_1, allow_zero=True),
+            beta_2=check_fraction("beta_2", beta_2, allow_zero=True),
             epsilon=check_positive_number("epsilon", epsilon), **kwargs,
         )
 
@@ -77,9 +76,3 @@ class FusedAdam(keras.optimizers.Adam):
 
         return not isinstance(gradient, tf.IndexedSlices) and not tf.distribute.has_strategy()
 
-
-def _decay_rate(name: str, value) -> float:
-    """`value` as a float if it is a number in [0, 1), NumPy scalars included, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
-        raise ValueError(f"`{name}` must be a number in [0, 1). Received: {name}={value!r}")
-    return float(value)
